@@ -1,0 +1,41 @@
+# qiandao_embed(<target> NAME <fn> BASE <dir> FILES <relative paths...>)
+# Builds a static library whose function `qiandao::embedded::<fn>()` returns every file's
+# bytes, so the binary serves its own schema and web assets with nothing beside it.
+set(QIANDAO_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/embed_file.cmake)
+
+function(qiandao_embed target)
+  cmake_parse_arguments(E "" "NAME;BASE" "FILES" ${ARGN})
+  set(outdir ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  set(parts "")
+  set(index "")
+  set(decls "")
+  set(i 0)
+  foreach(rel IN LISTS E_FILES)
+    set(src ${E_BASE}/${rel})
+    set(out ${outdir}/f${i}.cpp)
+    add_custom_command(OUTPUT ${out}
+      COMMAND ${CMAKE_COMMAND} -DIN=${src} -DOUT=${out} -DSYM=f${i} -P ${QIANDAO_EMBED_SCRIPT}
+      DEPENDS ${src} ${QIANDAO_EMBED_SCRIPT} VERBATIM)
+    list(APPEND parts ${out})
+    string(APPEND decls "extern unsigned char const f${i}[]; extern std::size_t const f${i}_size;\n")
+    string(APPEND index "  {\"${rel}\", std::string_view(reinterpret_cast<char const*>(f${i}), f${i}_size)},\n")
+    math(EXPR i "${i} + 1")
+  endforeach()
+  set(table ${outdir}/${E_NAME}.cpp)
+  file(CONFIGURE OUTPUT ${table} CONTENT
+"#include \"embedded.hpp\"
+namespace qiandao::embedded::detail {
+${decls}}
+namespace qiandao::embedded {
+using namespace detail;
+std::span<file const> ${E_NAME}() {
+  static file const files[] = {
+${index}  };
+  return files;
+}
+}  // namespace qiandao::embedded
+")
+  add_library(${target} STATIC ${table} ${parts})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/server)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+endfunction()

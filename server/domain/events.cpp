@@ -1,0 +1,115 @@
+#include "domain/events.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "domain/validate.hpp"
+
+namespace qiandao::domain {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kinds{"conference", "clinic",  "lecture",
+                                                  "competition", "salon", "other"};
+constexpr std::array<std::string_view, 3> statuses{"open", "closed", "cancelled"};
+
+template <std::size_t N>
+bool one_of(std::array<std::string_view, N> const& set, std::string const& v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+void check_text(field_errors& f, char const* field, std::string const& v, std::size_t max,
+                bool required) {
+  if (!is_valid_utf8(v)) f.add(field, "不是有效的文字 / not valid UTF-8 text");
+  else if (required && trim(v).empty()) f.add(field, "必填 / required");
+  else if (utf8_length(v) > max) f.add(field, "太长 / too long (max " + std::to_string(max) + ")");
+}
+
+// Applies the changes onto `e`, collecting every field error rather than stopping at one.
+void apply(event& e, event_changes const& in, field_errors& f) {
+  if (in.title) e.title = trim(*in.title);
+  if (in.kind) e.kind = *in.kind;
+  if (in.venue) e.venue = trim(*in.venue);
+  if (in.description) e.description = *in.description;
+  if (in.status) e.status = *in.status;
+  if (in.capacity) e.capacity = *in.capacity;
+  if (in.waitlist) e.waitlist = *in.waitlist;
+  if (in.walk_ins) e.walk_ins = *in.walk_ins;
+  if (in.lead_departments) {
+    e.lead_departments.clear();
+    for (auto const& d : *in.lead_departments) e.lead_departments.push_back(trim(d));
+  }
+  check_text(f, "title", e.title, 200, true);
+  check_text(f, "venue", e.venue, 200, false);
+  check_text(f, "description", e.description, 5000, false);
+  if (!one_of(kinds, e.kind)) f.add("kind", "未知类型 / unknown kind");
+  if (!one_of(statuses, e.status)) f.add("status", "未知状态 / unknown status");
+  if (e.capacity && (*e.capacity < 0 || *e.capacity > 1000000))
+    f.add("capacity", "须为 0–1000000 或留空 / must be 0–1000000 or null");
+  if (e.lead_departments.size() > 20) f.add("lead_departments", "最多 20 个 / at most 20");
+  for (auto const& d : e.lead_departments) {
+    if (d.empty() || !is_valid_utf8(d) || utf8_length(d) > 50) {
+      f.add("lead_departments", "科室名须为 1–50 字 / each name 1–50 characters");
+      break;
+    }
+  }
+  auto check_time = [&](char const* field, std::optional<std::string> const& raw, std::string& out) {
+    if (!raw) return;
+    if (auto t = normalize_time(*raw)) out = *t;
+    else f.add(field, "时间格式应为 RFC 3339 / must be an RFC 3339 time");
+  };
+  check_time("starts_at", in.starts_at, e.starts_at);
+  check_time("ends_at", in.ends_at, e.ends_at);
+  if (e.starts_at.empty()) f.add("starts_at", "必填 / required");
+  if (e.ends_at.empty()) f.add("ends_at", "必填 / required");
+  if (!f.fields.contains("starts_at") && !f.fields.contains("ends_at") &&
+      parse_time(e.ends_at) < parse_time(e.starts_at))
+    f.add("ends_at", "结束时间早于开始时间 / ends before it starts");
+}
+
+// When capacity grows, the waitlist moves up in order.
+void promote_waitlist(storage::store& s, actor const& who, id_t event_id) {
+  while (auto next = s.oldest_waitlisted(event_id)) {
+    if (!s.take_seat(event_id)) break;
+    s.set_registration_status(next->id, "confirmed");
+    s.adjust_counts(event_id, 0, -1, 0);
+    s.audit(now_text(), who.label(), "registration.promote",
+            "registration:" + std::to_string(next->id), "from waitlist");
+  }
+}
+
+}  // namespace
+
+result<event> create_event(storage::store& s, actor const& who, event_changes const& in) {
+  event e;
+  field_errors f;
+  if (!in.title) f.add("title", "必填 / required");
+  if (!in.kind) f.add("kind", "必填 / required");
+  apply(e, in, f);
+  if (!f.empty()) return f.to_error();
+  std::string now = now_text();
+  e.id = s.insert_event(e, now);
+  s.audit(now, who.label(), "event.create", "event:" + std::to_string(e.id), e.title);
+  return *s.find_event(e.id);
+}
+
+result<event> update_event(storage::store& s, actor const& who, id_t id, event_changes const& in) {
+  auto found = s.find_event(id);
+  if (!found) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
+  event e = *found;
+  field_errors f;
+  apply(e, in, f);
+  if (!f.empty()) return f.to_error();
+  if (e.capacity && *e.capacity < e.counts.registered) {
+    f.add("capacity", "不能小于已确认人数 " + std::to_string(e.counts.registered) +
+                          " / cannot go below the confirmed count");
+    return f.to_error();
+  }
+  std::string now = now_text();
+  s.update_event(e, now);
+  if (e.waitlist || e.counts.waitlisted > 0) promote_waitlist(s, who, id);
+  s.audit(now, who.label(), "event.update", "event:" + std::to_string(id), e.title);
+  return *s.find_event(id);
+}
+
+}  // namespace qiandao::domain

@@ -1,0 +1,143 @@
+#pragma once
+// The nouns of API.md as plain values. No JSON, no SQL, no sockets.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qiandao::domain {
+
+using id_t = std::int64_t;
+
+struct programme {
+  std::string title;
+  std::string theme;
+};
+
+struct event_counts {
+  std::int64_t registered = 0;  // confirmed registrations
+  std::int64_t waitlisted = 0;
+  std::int64_t checked_in = 0;
+};
+
+struct event {
+  id_t id = 0;
+  std::string title;
+  std::string kind;  // conference | clinic | lecture | competition | salon | other
+  std::string venue;
+  std::string starts_at;  // RFC 3339, normalised to +08:00
+  std::string ends_at;
+  std::optional<std::int64_t> capacity;  // empty = unlimited
+  bool waitlist = false;
+  bool walk_ins = false;
+  std::vector<std::string> lead_departments;
+  std::string description;
+  std::string status = "open";  // open | closed | cancelled
+  event_counts counts;
+};
+
+// Every field optional: a PATCH names only what changes; a create fills defaults first.
+struct event_changes {
+  std::optional<std::string> title, kind, venue, starts_at, ends_at, description, status;
+  std::optional<std::optional<std::int64_t>> capacity;
+  std::optional<bool> waitlist, walk_ins;
+  std::optional<std::vector<std::string>> lead_departments;
+};
+
+struct registration {
+  id_t id = 0;
+  id_t event_id = 0;
+  std::string code;
+  std::string name;
+  std::string phone;  // 11 digits
+  std::string organization;
+  std::string category;
+  std::optional<std::string> id_number;
+  std::string status;  // confirmed | waitlisted | cancelled
+  std::string source;  // staff | import | walk_in
+  std::string created_at;
+  std::optional<std::string> checked_in_at;
+  std::optional<id_t> checkin_id;  // the live check-in, for undo
+};
+
+struct registration_input {
+  std::string name;
+  std::string phone;
+  std::string organization;
+  std::string category;
+  std::optional<std::string> id_number;
+};
+
+struct registration_query {
+  id_t event_id = 0;
+  std::string q;       // name, phone, organization or code
+  std::string status;  // empty = any
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+struct registration_page {
+  std::vector<registration> items;
+  std::int64_t total = 0;
+};
+
+enum class role_kind { admin, staff, kiosk, board };
+
+// Who is acting, as written to the audit log: "user:wang" or "device:门口1".
+struct actor {
+  role_kind role = role_kind::board;
+  id_t id = 0;
+  std::string name;
+  std::optional<id_t> event_id;  // a kiosk paired to one event
+  [[nodiscard]] std::string label() const {
+    return (role == role_kind::kiosk ? "device:" : "user:") + name;
+  }
+  [[nodiscard]] bool is_staff() const { return role == role_kind::admin || role == role_kind::staff; }
+  [[nodiscard]] bool is_admin() const { return role == role_kind::admin; }
+};
+
+struct user {
+  id_t id = 0;
+  std::string username;
+  std::string role;
+  std::string password_hash;
+};
+
+struct device {
+  id_t id = 0;
+  std::string name;
+  std::optional<id_t> event_id;
+  std::string created_at;
+  std::optional<std::string> revoked_at;
+};
+
+// What a board shows: counts and masked names only.
+struct board_event {
+  id_t id = 0;
+  std::string title, kind, venue, status;
+  std::optional<std::int64_t> capacity;
+  event_counts counts;
+};
+
+struct board_checkin {
+  id_t event_id = 0;
+  std::string masked_name;
+  std::string organization;
+  std::string at;
+};
+
+struct board_state {
+  programme prog;
+  std::vector<board_event> events;
+  std::vector<board_checkin> recent;  // newest last
+};
+
+// What one committed batch changed, for the live board.
+struct board_delta {
+  std::vector<board_event> events;
+  std::vector<board_checkin> recent;
+  bool programme_changed = false;
+  programme prog;
+};
+
+}  // namespace qiandao::domain

@@ -1,0 +1,108 @@
+#include "domain/registrations.hpp"
+
+#include "domain/validate.hpp"
+
+namespace qiandao::domain {
+
+namespace {
+
+std::string target(id_t id) { return "registration:" + std::to_string(id); }
+
+error duplicate_of(registration const& existing) {
+  error e = make_error(error_kind::conflict, "duplicate",
+                       "该手机号已报名此活动 / this phone number is already registered for the event");
+  e.extra["registration_id"] = std::to_string(existing.id);
+  return e;
+}
+
+}  // namespace
+
+result<registration_input> validate_input(registration_input in) {
+  field_errors f;
+  in.name = trim(in.name);
+  in.organization = trim(in.organization);
+  in.category = trim(in.category);
+  if (!is_valid_utf8(in.name) || in.name.empty()) f.add("name", "请填写姓名 / name is required");
+  else if (utf8_length(in.name) > 50) f.add("name", "姓名太长 / name is too long");
+  if (auto p = normalize_phone(in.phone)) in.phone = *p;
+  else f.add("phone", "请填写 11 位手机号 / enter an 11-digit mainland mobile number");
+  if (!is_valid_utf8(in.organization) || utf8_length(in.organization) > 100)
+    f.add("organization", "工作单位太长 / organization is too long");
+  if (in.category.empty()) in.category = "public";
+  if (!is_valid_utf8(in.category) || utf8_length(in.category) > 30)
+    f.add("category", "类别太长 / category is too long");
+  if (in.id_number && !trim(*in.id_number).empty()) {
+    if (auto id = normalize_id_number(*in.id_number)) in.id_number = *id;
+    else f.add("id_number", "身份证号无效 / not a valid resident ID number");
+  } else {
+    in.id_number.reset();
+  }
+  if (!f.empty()) return f.to_error();
+  return in;
+}
+
+result<registration> register_participant(storage::store& s, actor const& who, id_t event_id,
+                                          registration_input const& raw, std::string const& source) {
+  auto valid = validate_input(raw);
+  if (!valid) return valid.err();
+  auto const& in = valid.value();
+  auto ev = s.find_event(event_id);
+  if (!ev) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
+  if (ev->status != "open")
+    return make_error(error_kind::conflict, "event_closed", "活动已停止报名 / the event is not open");
+  if (auto existing = s.find_live_by_phone(event_id, in.phone)) return duplicate_of(*existing);
+
+  registration r;
+  r.event_id = event_id;
+  r.code = new_ticket_code();
+  r.name = in.name;
+  r.phone = in.phone;
+  r.organization = in.organization;
+  r.category = in.category;
+  r.id_number = in.id_number;
+  r.source = source;
+  r.created_at = now_text();
+  if (s.take_seat(event_id)) {
+    r.status = "confirmed";
+  } else if (ev->waitlist && source != "walk_in") {
+    r.status = "waitlisted";
+    s.adjust_counts(event_id, 0, 1, 0);
+  } else {
+    return make_error(error_kind::conflict, "event_full", "名额已满 / the event is full");
+  }
+  auto id = s.insert_registration(r);
+  if (!id) {
+    // Unreachable with one writer, but the index is the final word.
+    return make_error(error_kind::conflict, "duplicate", "该手机号已报名此活动 / already registered");
+  }
+  s.audit(r.created_at, who.label(), "registration.create", target(*id),
+          "event:" + std::to_string(event_id) + " " + r.status + " " + mask_name(r.name) + " " +
+              mask_phone(r.phone));
+  return *s.find_registration(*id);
+}
+
+result<registration> cancel_registration(storage::store& s, actor const& who, id_t id) {
+  auto r = s.find_registration(id);
+  if (!r) return make_error(error_kind::not_found, "not_found", "报名不存在 / no such registration");
+  if (r->status == "cancelled")
+    return make_error(error_kind::conflict, "already_cancelled", "报名已取消 / already cancelled");
+  if (r->checkin_id)
+    return make_error(error_kind::conflict, "checked_in",
+                      "已签到，请先撤销签到 / checked in: undo the check-in first");
+  std::string now = now_text();
+  s.set_registration_status(id, "cancelled");
+  if (r->status == "confirmed") {
+    s.adjust_counts(r->event_id, -1, 0, 0);
+    if (auto next = s.oldest_waitlisted(r->event_id); next && s.take_seat(r->event_id)) {
+      s.set_registration_status(next->id, "confirmed");
+      s.adjust_counts(r->event_id, 0, -1, 0);
+      s.audit(now, who.label(), "registration.promote", target(next->id), "from waitlist");
+    }
+  } else {
+    s.adjust_counts(r->event_id, 0, -1, 0);
+  }
+  s.audit(now, who.label(), "registration.cancel", target(id), "was " + r->status);
+  return *s.find_registration(id);
+}
+
+}  // namespace qiandao::domain

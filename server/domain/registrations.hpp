@@ -1,0 +1,17 @@
+#pragma once
+// Sign-ups: capacity, waitlist, duplicates, cancel with promotion.
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "storage/store.hpp"
+
+namespace qiandao::domain {
+
+// Validates and normalises a participant's fields (name, phone, organization, category,
+// id_number), collecting every problem.
+result<registration_input> validate_input(registration_input in);
+
+result<registration> register_participant(storage::store& s, actor const& who, id_t event_id,
+                                          registration_input const& in, std::string const& source);
+result<registration> cancel_registration(storage::store& s, actor const& who, id_t id);
+
+}  // namespace qiandao::domain

@@ -1,0 +1,16 @@
+#pragma once
+// Files compiled into the binary (schema migrations, web assets): see cmake/embed_assets.cmake.
+#include <span>
+#include <string_view>
+
+namespace qiandao::embedded {
+
+struct file {
+  std::string_view path;  // relative to the embedded folder, e.g. "001_init.sql"
+  std::string_view data;
+};
+
+std::span<file const> schema();
+std::span<file const> web();
+
+}  // namespace qiandao::embedded

@@ -1,0 +1,194 @@
+// qiandao: serve, user add, device add, backup. Start-up errors become exit codes:
+// 0 done, 1 failed, 2 usage.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "demo.hpp"
+#include "domain/auth.hpp"
+#include "domain/validate.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/store.hpp"
+#include "transport/server.hpp"
+
+namespace {
+
+using namespace qiandao;
+
+constexpr char const* usage = R"(qiandao — 签到: registration, check-in and live board
+
+  qiandao serve [--db FILE] [--listen HOST:PORT] [--demo] [--web-root DIR]
+                [--threads N] [--allow-origin ORIGIN] [--board-token TOKEN]
+  qiandao user add NAME --role admin|staff [--db FILE]   (password from a prompt or stdin)
+  qiandao device add NAME [--event ID] [--db FILE]      (prints the kiosk token once)
+  qiandao backup FILE [--db FILE]                       (online backup of a live database)
+)";
+
+struct usage_error : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// Pulls "--flag value" out of args, leaving the rest.
+std::optional<std::string> take_flag(std::vector<std::string>& args, std::string const& flag) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == flag) {
+      if (i + 1 >= args.size()) throw usage_error(flag + " needs a value");
+      std::string v = args[i + 1];
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string read_password() {
+  std::string pw;
+  if (isatty(STDIN_FILENO)) {
+    std::cerr << "Password: " << std::flush;
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::getline(std::cin, pw);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  } else {
+    std::getline(std::cin, pw);
+  }
+  if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+  return pw;
+}
+
+storage::store open_store(std::string const& path) {
+  transport::prepare_database(path);
+  return storage::store(path);
+}
+
+int user_add(std::vector<std::string> args) {
+  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  std::string role = take_flag(args, "--role").value_or("");
+  if (args.size() != 1) throw usage_error("user add takes one NAME");
+  if (role != "admin" && role != "staff") throw usage_error("--role must be admin or staff");
+  std::string const& name = args[0];
+  if (name.empty() || name.size() > 64) throw usage_error("NAME must be 1–64 characters");
+  std::string pw = read_password();
+  if (pw.size() < 10) {
+    std::cerr << "qiandao: the password must have at least 10 characters\n";
+    return 1;
+  }
+  domain::init_crypto();
+  auto hash = domain::hash_password(pw);
+  auto s = open_store(db);
+  storage::transaction tx(s.db());
+  auto now = domain::now_text();
+  if (!s.insert_user(name, hash, role, now)) {
+    std::cerr << "qiandao: user " << name << " already exists\n";
+    return 1;
+  }
+  s.audit(now, "cli", "user.create", "user:" + name, role);
+  tx.commit();
+  std::cout << "user " << name << " (" << role << ") added\n";
+  return 0;
+}
+
+int device_add(std::vector<std::string> args) {
+  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  auto event = take_flag(args, "--event");
+  if (args.size() != 1) throw usage_error("device add takes one NAME");
+  domain::init_crypto();
+  auto s = open_store(db);
+  std::optional<domain::id_t> event_id;
+  if (event) {
+    event_id = std::stoll(*event);
+    if (!s.find_event(*event_id)) {
+      std::cerr << "qiandao: no event " << *event << "\n";
+      return 1;
+    }
+  }
+  storage::transaction tx(s.db());
+  auto token = domain::new_secret_token();
+  auto now = domain::now_text();
+  auto id = s.insert_device(args[0], domain::token_digest(token), event_id, now);
+  s.audit(now, "cli", "device.create", "device:" + std::to_string(id), args[0]);
+  tx.commit();
+  std::cout << "device " << id << " \"" << args[0] << "\" added. Its token (shown once):\n"
+            << token << "\n";
+  return 0;
+}
+
+int backup(std::vector<std::string> args) {
+  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  if (args.size() != 1) throw usage_error("backup takes one FILE");
+  if (std::filesystem::exists(args[0])) {
+    std::cerr << "qiandao: " << args[0] << " exists; choose a new file\n";
+    return 1;
+  }
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "qiandao: no database at " << db << "\n";
+    return 1;
+  }
+  storage::backup(db, args[0]);
+  std::cout << "backed up " << db << " to " << args[0] << "\n";
+  return 0;
+}
+
+int serve(std::vector<std::string> const& args) {
+  auto cfg = parse_serve_flags(args);
+  if (cfg.demo) {
+    domain::init_crypto();
+    auto s = open_store(cfg.db_path);
+    if (auto creds = seed_demo(s)) {
+      std::cout << "Demo data loaded.\n"
+                << "  admin username: " << creds->admin_username << "\n"
+                << "  admin password: " << creds->admin_password << "\n"
+                << "  kiosk token:    " << creds->kiosk_token << "\n";
+    } else {
+      std::cout << "The database already holds events; demo data not loaded.\n";
+    }
+  }
+  transport::server srv(cfg);
+  // Tests and scripts read this line to learn the port when --listen asked for :0.
+  std::cout << "Qiandao listening on http://" << cfg.listen_host << ":" << srv.port() << "/" << std::endl;
+  srv.run_until_signal();
+  std::cout << "Qiandao stopped." << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+      std::cout << usage;
+      return args.empty() ? 2 : 0;
+    }
+    std::string cmd = args[0];
+    args.erase(args.begin());
+    if (cmd == "serve") return serve(args);
+    if (cmd == "user" && !args.empty() && args[0] == "add") return user_add({args.begin() + 1, args.end()});
+    if (cmd == "device" && !args.empty() && args[0] == "add") return device_add({args.begin() + 1, args.end()});
+    if (cmd == "backup") return backup(args);
+    if (cmd == "version" || cmd == "--version") {
+      std::cout << "qiandao 0.1.0\n";
+      return 0;
+    }
+    throw usage_error("unknown command: " + cmd);
+  } catch (usage_error const& e) {
+    std::cerr << "qiandao: " << e.what() << "\n\n" << usage;
+    return 2;
+  } catch (std::invalid_argument const& e) {
+    std::cerr << "qiandao: " << e.what() << "\n\n" << usage;
+    return 2;
+  } catch (std::exception const& e) {
+    std::cerr << "qiandao: " << e.what() << "\n";
+    return 1;
+  }
+}

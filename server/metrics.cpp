@@ -1,0 +1,62 @@
+#include "metrics.hpp"
+
+#include <sstream>
+
+namespace qiandao {
+
+void metrics::request(std::string const& route, int status) {
+  std::lock_guard lock(routes_mutex_);
+  ++routes_[{route, status}];
+}
+
+void metrics::batch(std::size_t size) {
+  std::size_t i = 0;
+  while (i < batch_bounds.size() && size > batch_bounds[i]) ++i;
+  batch_buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  batch_count_.fetch_add(1, std::memory_order_relaxed);
+  batch_sum_.fetch_add(size, std::memory_order_relaxed);
+}
+
+std::string metrics::render() const {
+  std::ostringstream o;
+  o << "# HELP qiandao_http_requests_total HTTP requests by route and status.\n"
+       "# TYPE qiandao_http_requests_total counter\n";
+  {
+    std::lock_guard lock(routes_mutex_);
+    for (auto const& [k, n] : routes_) {
+      o << "qiandao_http_requests_total{route=\"" << k.first << "\",status=\"" << k.second
+        << "\"} " << n << "\n";
+    }
+  }
+  o << "# HELP qiandao_checkins_total First check-ins committed.\n"
+       "# TYPE qiandao_checkins_total counter\n"
+       "qiandao_checkins_total "
+    << checkins_.load() << "\n";
+  o << "# HELP qiandao_commit_batch_size Requests committed per transaction.\n"
+       "# TYPE qiandao_commit_batch_size histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < batch_bounds.size(); ++i) {
+    cumulative += batch_buckets_[i].load();
+    o << "qiandao_commit_batch_size_bucket{le=\"" << batch_bounds[i] << "\"} " << cumulative
+      << "\n";
+  }
+  cumulative += batch_buckets_[batch_bounds.size()].load();
+  o << "qiandao_commit_batch_size_bucket{le=\"+Inf\"} " << cumulative << "\n"
+    << "qiandao_commit_batch_size_sum " << batch_sum_.load() << "\n"
+    << "qiandao_commit_batch_size_count " << batch_count_.load() << "\n";
+  o << "# HELP qiandao_board_connections Open board WebSocket connections.\n"
+       "# TYPE qiandao_board_connections gauge\n"
+       "qiandao_board_connections "
+    << boards_.load() << "\n";
+  o << "# HELP qiandao_board_frames_total Board frames written.\n"
+       "# TYPE qiandao_board_frames_total counter\n"
+       "qiandao_board_frames_total "
+    << frames_.load() << "\n";
+  o << "# HELP qiandao_storage_failures_total Batches that failed to commit.\n"
+       "# TYPE qiandao_storage_failures_total counter\n"
+       "qiandao_storage_failures_total "
+    << storage_failures_.load() << "\n";
+  return o.str();
+}
+
+}  // namespace qiandao

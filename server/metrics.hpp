@@ -1,0 +1,40 @@
+#pragma once
+// Counters for /metrics (Prometheus text). Lock-free on the hot paths; the route table
+// takes a mutex only when a new (route, status) pair is first seen.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace qiandao {
+
+class metrics {
+ public:
+  void request(std::string const& route, int status);
+  void checkin() { checkins_.fetch_add(1, std::memory_order_relaxed); }
+  void batch(std::size_t size);
+  void board_connected() { boards_.fetch_add(1, std::memory_order_relaxed); }
+  void board_disconnected() { boards_.fetch_sub(1, std::memory_order_relaxed); }
+  void board_frame(std::size_t n) { frames_.fetch_add(n, std::memory_order_relaxed); }
+  void storage_failure() { storage_failures_.fetch_add(1, std::memory_order_relaxed); }
+
+  [[nodiscard]] std::string render() const;
+  [[nodiscard]] std::int64_t board_connections() const { return boards_.load(); }
+
+ private:
+  // Upper bounds of the commit batch size histogram.
+  static constexpr std::array<std::size_t, 9> batch_bounds{1, 2, 4, 8, 16, 32, 64, 128, 512};
+
+  mutable std::mutex routes_mutex_;
+  std::map<std::pair<std::string, int>, std::uint64_t> routes_;
+  std::atomic<std::uint64_t> checkins_{0};
+  std::array<std::atomic<std::uint64_t>, batch_bounds.size() + 1> batch_buckets_{};
+  std::atomic<std::uint64_t> batch_count_{0}, batch_sum_{0};
+  std::atomic<std::int64_t> boards_{0};
+  std::atomic<std::uint64_t> frames_{0};
+  std::atomic<std::uint64_t> storage_failures_{0};
+};
+
+}  // namespace qiandao

@@ -1,0 +1,137 @@
+#pragma once
+// Every query Qiandao runs, behind plain C++ types: no SQLite type leaks out, so a
+// PostgreSQL store can stand in later. One store per connection; not thread-safe.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "storage/sqlite.hpp"
+
+namespace qiandao::storage {
+
+using domain::id_t;
+
+struct nonce_record {
+  std::string nonce;
+  std::string fingerprint;  // what was asked, so a reused nonce with other content is refused
+  std::string outcome;      // checked_in | already | not_found | cancelled | waitlisted | closed …
+  std::optional<id_t> registration_id;
+  bool first = false;
+  std::optional<std::string> at;
+};
+
+struct checkin_row {
+  id_t id = 0;
+  id_t registration_id = 0;
+  id_t event_id = 0;
+  std::string at;
+  std::optional<std::string> undone_at;
+};
+
+struct audit_row {
+  id_t id = 0;
+  std::string at, actor, action, target, detail;
+};
+
+struct session_row {
+  domain::user user;
+  std::string expires_at;
+};
+
+struct device_row {
+  domain::device device;
+};
+
+class store {
+ public:
+  explicit store(std::string const& path, connection::mode m = connection::mode::read_write);
+
+  connection& db() { return db_; }
+
+  // programme
+  domain::programme get_programme();
+  void set_programme(domain::programme const& p);
+
+  // events
+  std::vector<domain::event> list_events();
+  std::optional<domain::event> find_event(id_t id);
+  id_t insert_event(domain::event const& e, std::string const& now);
+  void update_event(domain::event const& e, std::string const& now);
+  // Takes one confirmed seat if capacity allows; false when full. One guarded UPDATE.
+  [[nodiscard]] bool take_seat(id_t event_id);
+  void adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
+                     std::int64_t checked_in);
+
+  // registrations
+  // Inserts unless a live registration has the same phone for the event; then empty.
+  std::optional<id_t> insert_registration(domain::registration const& r);
+  std::optional<domain::registration> find_registration(id_t id);
+  std::optional<domain::registration> find_registration_by_code(std::string const& code);
+  std::optional<domain::registration> find_live_by_phone(id_t event_id, std::string const& phone);
+  std::vector<domain::registration> find_by_phone_suffix(id_t event_id, std::string const& suffix,
+                                                         int limit);
+  domain::registration_page search_registrations(domain::registration_query const& q);
+  void set_registration_status(id_t id, std::string const& status);
+  std::optional<domain::registration> oldest_waitlisted(id_t event_id);
+
+  // check-ins
+  // Inserts the live check-in unless there is one already; then empty.
+  std::optional<id_t> insert_checkin(id_t registration_id, id_t event_id, std::string const& at,
+                                     std::string const& method, std::string const& actor);
+  std::optional<checkin_row> find_checkin(id_t id);
+  void undo_checkin(checkin_row const& c, std::string const& at, std::string const& by);
+
+  // nonces
+  std::optional<nonce_record> find_nonce(std::string const& nonce);
+  void insert_nonce(nonce_record const& n, std::string const& now);
+
+  // users, sessions, devices
+  std::optional<id_t> insert_user(std::string const& username, std::string const& hash,
+                                  std::string const& role, std::string const& now);
+  std::optional<domain::user> find_user_by_name(std::string const& username);
+  std::int64_t count_users();
+  void insert_session(std::string const& token_hash, id_t user_id, std::string const& now,
+                      std::string const& expires_at);
+  std::optional<session_row> find_session(std::string const& token_hash);
+  void delete_session(std::string const& token_hash);
+  id_t insert_device(std::string const& name, std::string const& token_hash,
+                     std::optional<id_t> event_id, std::string const& now);
+  std::optional<domain::device> find_device_by_token(std::string const& token_hash);
+  std::optional<domain::device> find_device(id_t id);
+  std::vector<domain::device> list_devices();
+  void revoke_device(id_t id, std::string const& now);
+
+  // audit
+  void audit(std::string const& at, std::string const& actor, std::string const& action,
+             std::string const& target, std::string const& detail);
+  std::vector<audit_row> list_audit(std::int64_t limit, std::int64_t before_id);
+
+  // board
+  domain::board_state load_board(int recent_limit);
+  std::vector<domain::board_event> board_events(std::set<id_t> const& ids);
+
+  // What the open transaction changed, for the board. The writer marks before each job and
+  // rolls the record back with the job's savepoint.
+  struct changes {
+    std::set<id_t> events;
+    std::vector<domain::board_checkin> recent;
+    bool programme = false;
+  };
+  std::size_t changes_mark() const { return changes_.recent.size(); }
+  void touch_event(id_t id) { changes_.events.insert(id); }
+  void note_checkin(domain::board_checkin c) { changes_.recent.push_back(std::move(c)); }
+  changes take_changes() { return std::exchange(changes_, {}); }
+  changes& pending_changes() { return changes_; }
+
+ private:
+  void load_departments(domain::event& e);
+  void save_departments(id_t event_id, std::vector<std::string> const& names);
+  connection db_;
+  changes changes_;
+};
+
+}  // namespace qiandao::storage

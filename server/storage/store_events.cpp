@@ -1,0 +1,197 @@
+// Programme and events.
+#include "storage/store.hpp"
+
+#include <algorithm>
+
+#include "domain/validate.hpp"
+
+namespace qiandao::storage {
+
+namespace {
+
+constexpr char const* event_columns =
+    "id, title, kind, venue, starts_at, ends_at, capacity, waitlist, walk_ins, description, "
+    "status, confirmed_count, waitlisted_count, checked_in_count";
+
+domain::event read_event(statement& s) {
+  domain::event e;
+  e.id = s.get_int(0);
+  e.title = s.get_text(1);
+  e.kind = s.get_text(2);
+  e.venue = s.get_text(3);
+  e.starts_at = s.get_text(4);
+  e.ends_at = s.get_text(5);
+  e.capacity = s.get_optional_int(6);
+  e.waitlist = s.get_int(7) != 0;
+  e.walk_ins = s.get_int(8) != 0;
+  e.description = s.get_text(9);
+  e.status = s.get_text(10);
+  e.counts = {s.get_int(11), s.get_int(12), s.get_int(13)};
+  return e;
+}
+
+}  // namespace
+
+store::store(std::string const& path, connection::mode m) : db_(path, m) {}
+
+domain::programme store::get_programme() {
+  auto& s = db_.prepare("SELECT title, theme FROM programme WHERE id = 1");
+  domain::programme p;
+  if (s.step()) {
+    p = {s.get_text(0), s.get_text(1)};
+    s.reset();
+  }
+  return p;
+}
+
+void store::set_programme(domain::programme const& p) {
+  db_.prepare(
+         "INSERT INTO programme (id, title, theme) VALUES (1, ?1, ?2) "
+         "ON CONFLICT (id) DO UPDATE SET title = excluded.title, theme = excluded.theme")
+      .bind(1, p.title)
+      .bind(2, p.theme)
+      .run();
+  changes_.programme = true;
+}
+
+std::vector<domain::event> store::list_events() {
+  auto& s = db_.prepare(std::string("SELECT ") + event_columns +
+                        " FROM events ORDER BY starts_at, id");
+  std::vector<domain::event> out;
+  while (s.step()) out.push_back(read_event(s));
+  for (auto& e : out) load_departments(e);
+  return out;
+}
+
+std::optional<domain::event> store::find_event(id_t id) {
+  auto& s = db_.prepare(std::string("SELECT ") + event_columns + " FROM events WHERE id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  auto e = read_event(s);
+  s.reset();
+  load_departments(e);
+  return e;
+}
+
+id_t store::insert_event(domain::event const& e, std::string const& now) {
+  db_.prepare(
+         "INSERT INTO events (title, kind, venue, starts_at, ends_at, capacity, waitlist, "
+         "walk_ins, description, status, created_at, updated_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
+      .bind(1, e.title)
+      .bind(2, e.kind)
+      .bind(3, e.venue)
+      .bind(4, e.starts_at)
+      .bind(5, e.ends_at)
+      .bind(6, e.capacity)
+      .bind(7, e.waitlist)
+      .bind(8, e.walk_ins)
+      .bind(9, e.description)
+      .bind(10, e.status)
+      .bind(11, now)
+      .run();
+  id_t id = db_.last_insert_id();
+  save_departments(id, e.lead_departments);
+  touch_event(id);
+  return id;
+}
+
+void store::update_event(domain::event const& e, std::string const& now) {
+  db_.prepare(
+         "UPDATE events SET title = ?2, kind = ?3, venue = ?4, starts_at = ?5, ends_at = ?6, "
+         "capacity = ?7, waitlist = ?8, walk_ins = ?9, description = ?10, status = ?11, "
+         "updated_at = ?12 WHERE id = ?1")
+      .bind(1, e.id)
+      .bind(2, e.title)
+      .bind(3, e.kind)
+      .bind(4, e.venue)
+      .bind(5, e.starts_at)
+      .bind(6, e.ends_at)
+      .bind(7, e.capacity)
+      .bind(8, e.waitlist)
+      .bind(9, e.walk_ins)
+      .bind(10, e.description)
+      .bind(11, e.status)
+      .bind(12, now)
+      .run();
+  save_departments(e.id, e.lead_departments);
+  touch_event(e.id);
+}
+
+bool store::take_seat(id_t event_id) {
+  auto& s = db_.prepare(
+      "UPDATE events SET confirmed_count = confirmed_count + 1 "
+      "WHERE id = ?1 AND (capacity IS NULL OR confirmed_count < capacity) RETURNING id");
+  s.bind(1, event_id);
+  bool taken = s.step();
+  if (taken) s.reset();
+  touch_event(event_id);
+  return taken;
+}
+
+void store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
+                          std::int64_t checked_in) {
+  db_.prepare(
+         "UPDATE events SET confirmed_count = confirmed_count + ?2, "
+         "waitlisted_count = waitlisted_count + ?3, checked_in_count = checked_in_count + ?4 "
+         "WHERE id = ?1")
+      .bind(1, event_id)
+      .bind(2, confirmed)
+      .bind(3, waitlisted)
+      .bind(4, checked_in)
+      .run();
+  touch_event(event_id);
+}
+
+void store::load_departments(domain::event& e) {
+  auto& s = db_.prepare(
+      "SELECT name FROM event_departments WHERE event_id = ?1 ORDER BY position");
+  s.bind(1, e.id);
+  e.lead_departments.clear();
+  while (s.step()) e.lead_departments.push_back(s.get_text(0));
+}
+
+void store::save_departments(id_t event_id, std::vector<std::string> const& names) {
+  db_.prepare("DELETE FROM event_departments WHERE event_id = ?1").bind(1, event_id).run();
+  auto& ins = db_.prepare(
+      "INSERT INTO event_departments (event_id, position, name) VALUES (?1, ?2, ?3)");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    ins.bind(1, event_id).bind(2, static_cast<std::int64_t>(i)).bind(3, names[i]).run();
+  }
+}
+
+domain::board_state store::load_board(int recent_limit) {
+  domain::board_state b;
+  b.prog = get_programme();
+  for (auto const& e : list_events()) {
+    b.events.push_back({e.id, e.title, e.kind, e.venue, e.status, e.capacity, e.counts});
+  }
+  auto& s = db_.prepare(
+      "SELECT c.event_id, r.name, r.organization, c.at FROM checkins c "
+      "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
+      "ORDER BY c.id DESC LIMIT ?1");
+  s.bind(1, recent_limit);
+  while (s.step()) {
+    // Masked here, in the one query that feeds the board, so no caller can leak a name.
+    b.recent.push_back(
+        {s.get_int(0), domain::mask_name(s.get_text(1)), s.get_text(2), s.get_text(3)});
+  }
+  std::reverse(b.recent.begin(), b.recent.end());
+  return b;
+}
+
+std::vector<domain::board_event> store::board_events(std::set<id_t> const& ids) {
+  std::vector<domain::board_event> out;
+  for (id_t id : ids) {
+    auto& s = db_.prepare(std::string("SELECT ") + event_columns + " FROM events WHERE id = ?1");
+    s.bind(1, id);
+    if (s.step()) {
+      auto e = read_event(s);
+      s.reset();
+      out.push_back({e.id, e.title, e.kind, e.venue, e.status, e.capacity, e.counts});
+    }
+  }
+  return out;
+}
+
+}  // namespace qiandao::storage

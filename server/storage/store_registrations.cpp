@@ -1,0 +1,199 @@
+// Registrations, check-ins and nonces.
+#include "storage/store.hpp"
+
+namespace qiandao::storage {
+
+namespace {
+
+constexpr char const* registration_select =
+    "SELECT r.id, r.event_id, r.code, r.name, r.phone, r.organization, r.category, "
+    "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id "
+    "FROM registrations r "
+    "LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL ";
+
+domain::registration read_registration(statement& s) {
+  domain::registration r;
+  r.id = s.get_int(0);
+  r.event_id = s.get_int(1);
+  r.code = s.get_text(2);
+  r.name = s.get_text(3);
+  r.phone = s.get_text(4);
+  r.organization = s.get_text(5);
+  r.category = s.get_text(6);
+  r.id_number = s.get_optional_text(7);
+  r.status = s.get_text(8);
+  r.source = s.get_text(9);
+  r.created_at = s.get_text(10);
+  r.checked_in_at = s.get_optional_text(11);
+  r.checkin_id = s.get_optional_int(12);
+  return r;
+}
+
+std::optional<domain::registration> one(statement& s) {
+  if (!s.step()) return std::nullopt;
+  auto r = read_registration(s);
+  s.reset();
+  return r;
+}
+
+std::string escape_like(std::string const& q) {
+  std::string out;
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<id_t> store::insert_registration(domain::registration const& r) {
+  auto& s = db_.prepare(
+      "INSERT INTO registrations (event_id, code, name, phone, organization, category, "
+      "id_number, status, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "ON CONFLICT (event_id, phone) WHERE status <> 'cancelled' DO NOTHING RETURNING id");
+  s.bind(1, r.event_id)
+      .bind(2, r.code)
+      .bind(3, r.name)
+      .bind(4, r.phone)
+      .bind(5, r.organization)
+      .bind(6, r.category)
+      .bind(7, r.id_number)
+      .bind(8, r.status)
+      .bind(9, r.source)
+      .bind(10, r.created_at);
+  if (!s.step()) return std::nullopt;
+  id_t id = s.get_int(0);
+  s.reset();
+  return id;
+}
+
+std::optional<domain::registration> store::find_registration(id_t id) {
+  auto& s = db_.prepare(std::string(registration_select) + "WHERE r.id = ?1");
+  s.bind(1, id);
+  return one(s);
+}
+
+std::optional<domain::registration> store::find_registration_by_code(std::string const& code) {
+  auto& s = db_.prepare(std::string(registration_select) + "WHERE r.code = ?1");
+  s.bind(1, code);
+  return one(s);
+}
+
+std::optional<domain::registration> store::find_live_by_phone(id_t event_id,
+                                                              std::string const& phone) {
+  auto& s = db_.prepare(std::string(registration_select) +
+                        "WHERE r.event_id = ?1 AND r.phone = ?2 AND r.status <> 'cancelled'");
+  s.bind(1, event_id).bind(2, phone);
+  return one(s);
+}
+
+std::vector<domain::registration> store::find_by_phone_suffix(id_t event_id,
+                                                              std::string const& suffix,
+                                                              int limit) {
+  auto& s = db_.prepare(std::string(registration_select) +
+                        "WHERE r.event_id = ?1 AND r.status <> 'cancelled' "
+                        "AND substr(r.phone, -length(?2)) = ?2 ORDER BY r.id LIMIT ?3");
+  s.bind(1, event_id).bind(2, suffix).bind(3, limit);
+  std::vector<domain::registration> out;
+  while (s.step()) out.push_back(read_registration(s));
+  return out;
+}
+
+domain::registration_page store::search_registrations(domain::registration_query const& q) {
+  std::string const where =
+      "WHERE r.event_id = ?1 AND (?2 = '' OR r.status = ?2) AND (?3 = '' OR "
+      "r.name LIKE ?4 ESCAPE '\\' OR r.phone LIKE ?4 ESCAPE '\\' OR "
+      "r.organization LIKE ?4 ESCAPE '\\' OR r.code = ?3) ";
+  std::string const like = "%" + escape_like(q.q) + "%";
+  domain::registration_page page;
+  auto& count = db_.prepare("SELECT count(*) FROM registrations r " + where);
+  count.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like);
+  if (count.step()) {
+    page.total = count.get_int(0);
+    count.reset();
+  }
+  auto& s = db_.prepare(std::string(registration_select) + where + "ORDER BY r.id LIMIT ?5 OFFSET ?6");
+  s.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(5, q.limit).bind(6, q.offset);
+  while (s.step()) page.items.push_back(read_registration(s));
+  return page;
+}
+
+void store::set_registration_status(id_t id, std::string const& status) {
+  db_.prepare("UPDATE registrations SET status = ?2 WHERE id = ?1").bind(1, id).bind(2, status).run();
+}
+
+std::optional<domain::registration> store::oldest_waitlisted(id_t event_id) {
+  auto& s = db_.prepare(std::string(registration_select) +
+                        "WHERE r.event_id = ?1 AND r.status = 'waitlisted' ORDER BY r.id LIMIT 1");
+  s.bind(1, event_id);
+  return one(s);
+}
+
+std::optional<id_t> store::insert_checkin(id_t registration_id, id_t event_id,
+                                          std::string const& at, std::string const& method,
+                                          std::string const& actor) {
+  auto& s = db_.prepare(
+      "INSERT INTO checkins (registration_id, event_id, at, method, actor) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT (registration_id) WHERE undone_at IS NULL DO NOTHING RETURNING id");
+  s.bind(1, registration_id).bind(2, event_id).bind(3, at).bind(4, method).bind(5, actor);
+  if (!s.step()) return std::nullopt;
+  id_t id = s.get_int(0);
+  s.reset();
+  db_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1")
+      .bind(1, registration_id)
+      .bind(2, at)
+      .run();
+  adjust_counts(event_id, 0, 0, 1);
+  return id;
+}
+
+std::optional<checkin_row> store::find_checkin(id_t id) {
+  auto& s = db_.prepare(
+      "SELECT id, registration_id, event_id, at, undone_at FROM checkins WHERE id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  checkin_row c{s.get_int(0), s.get_int(1), s.get_int(2), s.get_text(3), s.get_optional_text(4)};
+  s.reset();
+  return c;
+}
+
+void store::undo_checkin(checkin_row const& c, std::string const& at, std::string const& by) {
+  db_.prepare("UPDATE checkins SET undone_at = ?2, undone_by = ?3 WHERE id = ?1 AND undone_at IS NULL")
+      .bind(1, c.id)
+      .bind(2, at)
+      .bind(3, by)
+      .run();
+  db_.prepare("UPDATE registrations SET checked_in_at = NULL WHERE id = ?1")
+      .bind(1, c.registration_id)
+      .run();
+  adjust_counts(c.event_id, 0, 0, -1);
+}
+
+std::optional<nonce_record> store::find_nonce(std::string const& nonce) {
+  auto& s = db_.prepare(
+      "SELECT nonce, fingerprint, outcome, registration_id, first, at FROM nonces WHERE nonce = ?1");
+  s.bind(1, nonce);
+  if (!s.step()) return std::nullopt;
+  nonce_record n{s.get_text(0), s.get_text(1), s.get_text(2),
+                 s.get_optional_int(3), s.get_int(4) != 0, s.get_optional_text(5)};
+  s.reset();
+  return n;
+}
+
+void store::insert_nonce(nonce_record const& n, std::string const& now) {
+  db_.prepare(
+         "INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, created_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind(1, n.nonce)
+      .bind(2, n.fingerprint)
+      .bind(3, n.outcome)
+      .bind(4, n.registration_id)
+      .bind(5, n.first)
+      .bind(6, n.at)
+      .bind(7, now)
+      .run();
+}
+
+}  // namespace qiandao::storage

@@ -1,0 +1,201 @@
+// Sign in and out, who am I, kiosk devices and the audit log.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+
+#include "domain/auth.hpp"
+#include "domain/validate.hpp"
+#include "transport/router.hpp"
+#include "transport/write.hpp"
+
+namespace qiandao::transport {
+
+namespace {
+
+using domain::error_kind;
+using domain::make_error;
+
+// A hash to verify against when the account does not exist, so a missing user costs the
+// same time as a wrong password and names cannot be discovered by timing.
+std::string const& decoy_hash() {
+  static std::string const h = domain::hash_password("qiandao-decoy-password");
+  return h;
+}
+
+// A plain coroutine with by-value parameters: a capturing lambda coroutine would leave its
+// frame pointing into a lambda object that co_spawn has already destroyed.
+net::awaitable<bool> verify_task(std::string hash, std::string password) {
+  co_return domain::verify_password(hash, password);
+}
+
+net::awaitable<bool> verify_off_thread(app& a, std::string hash, std::string password) {
+  a.hashes_in_flight.fetch_add(1);
+  bool ok = co_await net::co_spawn(a.hash_pool, verify_task(std::move(hash), std::move(password)),
+                                   net::use_awaitable);
+  a.hashes_in_flight.fetch_sub(1);
+  co_return ok;
+}
+
+std::string session_cookie(std::string const& value, int max_age) {
+  return "qiandao_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age);
+}
+
+json actor_json(domain::actor const& who) {
+  using role = domain::role_kind;
+  char const* r = who.role == role::admin ? "admin" : who.role == role::staff ? "staff" : "kiosk";
+  json j = {{"role", r}, {"name", who.name}, {"id", who.id}};
+  if (who.role == role::kiosk)
+    j["event_id"] = who.event_id ? json(*who.event_id) : json(nullptr);
+  else
+    j["username"] = who.name;
+  return j;
+}
+
+net::awaitable<response> login(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto username = get_string(*body, "username", f, true);
+  auto password = get_string(*body, "password", f, true);
+  if (username && (username->empty() || username->size() > 64)) f.add("username", "1–64 characters");
+  if (password && password->size() > 1024) f.add("password", "too long");
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+
+  if (auto wait = c.a.throttle.retry_after(*username, c.remote); wait > 0) {
+    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
+                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
+    res.set(http::field::retry_after, std::to_string(wait));
+    co_return res;
+  }
+  if (c.a.hashes_in_flight.load() >= 16) {
+    auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy",
+                                                "登录繁忙，请稍后再试 / sign-in is busy, try again"));
+    res.set(http::field::retry_after, "1");
+    co_return res;
+  }
+  auto user = c.a.readers.acquire()->find_user_by_name(*username);
+  bool ok = co_await verify_off_thread(c.a, user ? user->password_hash : decoy_hash(), *password);
+  if (!user || !ok) {
+    c.a.throttle.failed(*username, c.remote);
+    std::fprintf(stderr, "qiandao: sign-in failed for \"%s\" from %s\n", username->c_str(), c.remote.c_str());
+    co_return error_response(c.req, make_error(error_kind::unauthorized, "bad_credentials",
+                                               "用户名或密码错误 / wrong username or password"));
+  }
+  c.a.throttle.succeeded(*username);
+  std::string token = domain::new_secret_token();
+  int hours = c.a.cfg.session_hours;
+  // Captures by reference only: GCC 12 miscompiles init-captures of lambdas made inside a
+  // coroutine. The coroutine frame outlives the job, so the references stay good.
+  auto saved = co_await commit<bool>(c.a.writer, [&](storage::store& s) {
+    std::string now = domain::now_text();
+    s.insert_session(domain::token_digest(token), user->id, now,
+                     domain::format_time(domain::now_seconds() + hours * 3600));
+    s.audit(now, "user:" + user->username, "user.login", "user:" + std::to_string(user->id), c.remote);
+    return std::pair{true, true};
+  });
+  if (!saved) co_return unavailable(c.req);
+  domain::actor who{user->role == "admin" ? domain::role_kind::admin : domain::role_kind::staff,
+                    user->id, user->username, std::nullopt};
+  auto res = json_response(c.req, http::status::ok, {{"user", actor_json(who)}});
+  res.set(http::field::set_cookie, session_cookie(token, hours * 3600));
+  co_return res;
+}
+
+net::awaitable<response> logout(call& c) {
+  if (c.who && c.who->is_staff()) {
+    auto it = c.req.find(http::field::cookie);
+    std::string header = it == c.req.end() ? "" : std::string(it->value());
+    auto pos = header.find("qiandao_session=");
+    if (pos != std::string::npos) {
+      std::string token = header.substr(pos + 16, header.find(';', pos) - pos - 16);
+      auto done = co_await commit<bool>(c.a.writer, [&](storage::store& s) {
+        s.delete_session(domain::token_digest(token));
+        s.audit(domain::now_text(), c.who->label(), "user.logout", "user:" + std::to_string(c.who->id), "");
+        return std::pair{true, true};
+      });
+      if (!done) co_return unavailable(c.req);
+    }
+  }
+  auto res = json_response(c.req, http::status::ok, {{"ok", true}});
+  res.set(http::field::set_cookie, session_cookie("", 0));
+  co_return res;
+}
+
+net::awaitable<response> me(call& c) {
+  co_return json_response(c.req, http::status::ok, {{"user", actor_json(*c.who)}});
+}
+
+net::awaitable<response> list_devices(call& c) {
+  json items = json::array();
+  for (auto const& d : c.a.readers.acquire()->list_devices()) items.push_back(to_json(d));
+  co_return json_response(c.req, http::status::ok, {{"items", items}});
+}
+
+net::awaitable<response> create_device(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto name = get_string(*body, "name", f, true);
+  auto event_id = get_int(*body, "event_id", f, false);
+  if (name && (domain::trim(*name).empty() || domain::utf8_length(*name) > 50))
+    f.add("name", "设备名须为 1–50 字 / 1–50 characters");
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  std::string token = domain::new_secret_token();
+  auto made = co_await commit<domain::result<domain::device>>(c.a.writer, [&](storage::store& s) {
+    if (event_id && !s.find_event(*event_id))
+      return std::pair{domain::result<domain::device>(not_found_error()), false};
+    std::string now = domain::now_text();
+    auto id = s.insert_device(domain::trim(*name), domain::token_digest(token), event_id, now);
+    s.audit(now, c.who->label(), "device.create", "device:" + std::to_string(id), domain::trim(*name));
+    return std::pair{domain::result<domain::device>(*s.find_device(id)), true};
+  });
+  if (!made) co_return unavailable(c.req);
+  if (!*made) co_return error_response(c.req, made->err());
+  json j = to_json(made->value());
+  j["token"] = token;  // shown once; only its digest is stored
+  co_return json_response(c.req, http::status::created, j);
+}
+
+net::awaitable<response> revoke_device(call& c) {
+  auto id = c.ids.at(0);
+  auto done = co_await commit<domain::result<domain::device>>(c.a.writer, [&](storage::store& s) {
+    auto d = s.find_device(id);
+    if (!d) return std::pair{domain::result<domain::device>(not_found_error()), false};
+    std::string now = domain::now_text();
+    s.revoke_device(id, now);
+    s.audit(now, c.who->label(), "device.revoke", "device:" + std::to_string(id), d->name);
+    return std::pair{domain::result<domain::device>(*s.find_device(id)), true};
+  });
+  if (!done) co_return unavailable(c.req);
+  if (!*done) co_return error_response(c.req, done->err());
+  co_return json_response(c.req, http::status::ok, to_json(done->value()));
+}
+
+net::awaitable<response> audit_log(call& c) {
+  std::int64_t limit = 100, before = 0;
+  if (auto it = c.query.find("limit"); it != c.query.end()) limit = std::clamp<std::int64_t>(std::atoll(it->second.c_str()), 1, 1000);
+  if (auto it = c.query.find("before"); it != c.query.end()) before = std::max<std::int64_t>(0, std::atoll(it->second.c_str()));
+  json items = json::array();
+  for (auto const& row : c.a.readers.acquire()->list_audit(limit, before)) items.push_back(to_json(row));
+  co_return json_response(c.req, http::status::ok, {{"items", items}});
+}
+
+}  // namespace
+
+std::vector<route> auth_routes() {
+  using http::verb;
+  return {
+      {verb::post, "/api/v1/login", access::anyone, login},
+      {verb::post, "/api/v1/logout", access::anyone, logout},
+      {verb::get, "/api/v1/me", access::signed_in, me},
+      {verb::get, "/api/v1/devices", access::admin, list_devices},
+      {verb::post, "/api/v1/devices", access::admin, create_device},
+      {verb::post, "/api/v1/devices/{id}/revoke", access::admin, revoke_device},
+      {verb::get, "/api/v1/audit", access::admin, audit_log},
+  };
+}
+
+}  // namespace qiandao::transport

@@ -1,0 +1,116 @@
+// Events, the programme, and the board snapshot over plain HTTP.
+#include "domain/events.hpp"
+#include "domain/validate.hpp"
+#include "transport/router.hpp"
+#include "transport/write.hpp"
+
+namespace qiandao::transport {
+
+namespace {
+
+net::awaitable<response> list_events(call& c) {
+  json items = json::array();
+  for (auto const& e : c.a.readers.acquire()->list_events()) items.push_back(to_json(e));
+  co_return json_response(c.req, http::status::ok, {{"items", items}});
+}
+
+net::awaitable<response> get_event(call& c) {
+  auto e = c.a.readers.acquire()->find_event(c.ids.at(0));
+  if (!e) co_return error_response(c.req, not_found_error());
+  co_return json_response(c.req, http::status::ok, to_json(*e));
+}
+
+net::awaitable<response> save_event(call& c, bool create) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto changes = read_event_changes(*body, f);
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  std::optional<domain::id_t> id;
+  if (!create) id = c.ids.at(0);
+  auto done = co_await commit<domain::result<domain::event>>(c.a.writer, [&](storage::store& s) {
+    auto r = create ? domain::create_event(s, *c.who, changes)
+                    : domain::update_event(s, *c.who, *id, changes);
+    bool keep = r.ok();
+    return std::pair{std::move(r), keep};
+  });
+  if (!done) co_return unavailable(c.req);
+  if (!*done) co_return error_response(c.req, done->err());
+  co_return json_response(c.req, create ? http::status::created : http::status::ok,
+                          to_json(done->value()));
+}
+
+net::awaitable<response> create_event(call& c) { return save_event(c, true); }
+net::awaitable<response> update_event(call& c) { return save_event(c, false); }
+
+net::awaitable<response> get_programme(call& c) {
+  auto p = c.a.readers.acquire()->get_programme();
+  co_return json_response(c.req, http::status::ok, {{"title", p.title}, {"theme", p.theme}});
+}
+
+net::awaitable<response> set_programme(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto title = get_string(*body, "title", f, false);
+  auto theme = get_string(*body, "theme", f, false);
+  if (title && (domain::trim(*title).empty() || domain::utf8_length(*title) > 200)) f.add("title", "1–200 characters");
+  if (theme && domain::utf8_length(*theme) > 200) f.add("theme", "at most 200 characters");
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  auto done = co_await commit<domain::programme>(c.a.writer, [&](storage::store& s) {
+    auto p = s.get_programme();
+    if (title) p.title = domain::trim(*title);
+    if (theme) p.theme = domain::trim(*theme);
+    s.set_programme(p);
+    s.audit(domain::now_text(), c.who->label(), "programme.update", "programme", p.title);
+    return std::pair{p, true};
+  });
+  if (!done) co_return unavailable(c.req);
+  co_return json_response(c.req, http::status::ok, {{"title", done->title}, {"theme", done->theme}});
+}
+
+// The same content as the WebSocket's first frame, read fresh from the database.
+net::awaitable<response> board(call& c) {
+  auto b = c.a.readers.acquire()->load_board(20);
+  json events = json::array(), recent = json::array();
+  std::int64_t registered = 0, waitlisted = 0, checked_in = 0;
+  for (auto const& e : b.events) {
+    events.push_back({{"id", e.id}, {"title", e.title}, {"kind", e.kind}, {"venue", e.venue},
+                      {"status", e.status},
+                      {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
+                      {"registered", e.counts.registered}, {"waitlisted", e.counts.waitlisted},
+                      {"checked_in", e.counts.checked_in}});
+    registered += e.counts.registered;
+    waitlisted += e.counts.waitlisted;
+    checked_in += e.counts.checked_in;
+  }
+  for (auto const& r : b.recent)
+    recent.push_back({{"event_id", r.event_id}, {"name", r.masked_name},
+                      {"organization", r.organization}, {"at", r.at}});
+  co_return json_response(
+      c.req, http::status::ok,
+      {{"type", "snapshot"},
+       {"programme", {{"title", b.prog.title}, {"theme", b.prog.theme}}},
+       {"events", events},
+       {"totals", {{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in}}},
+       {"recent", recent}});
+}
+
+}  // namespace
+
+std::vector<route> event_routes() {
+  using http::verb;
+  return {
+      {verb::get, "/api/v1/events", access::kiosk, list_events},
+      {verb::post, "/api/v1/events", access::admin, create_event},
+      {verb::get, "/api/v1/events/{id}", access::kiosk, get_event},
+      {verb::patch, "/api/v1/events/{id}", access::admin, update_event},
+      {verb::get, "/api/v1/programme", access::anyone, get_programme},
+      {verb::patch, "/api/v1/programme", access::admin, set_programme},
+      {verb::get, "/api/v1/board", access::board, board},
+  };
+}
+
+}  // namespace qiandao::transport

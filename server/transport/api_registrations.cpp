@@ -1,0 +1,100 @@
+// Sign-ups: create, search, read one, cancel.
+#include "domain/registrations.hpp"
+#include "domain/validate.hpp"
+#include "transport/router.hpp"
+#include "transport/write.hpp"
+
+namespace qiandao::transport {
+
+namespace {
+
+using reg_result = domain::result<domain::registration>;
+
+response answer(call& c, std::optional<reg_result> const& done, http::status ok) {
+  if (!done) return unavailable(c.req);
+  if (!*done) return error_response(c.req, done->err());
+  return json_response(c.req, ok, to_json(done->value(), false));
+}
+
+net::awaitable<response> create(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto in = read_registration_input(*body, f);
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  auto event_id = c.ids.at(0);
+  auto done = co_await commit<reg_result>(c.a.writer, [&](storage::store& s) {
+    auto r = domain::register_participant(s, *c.who, event_id, in, "staff");
+    bool keep = r.ok();
+    return std::pair{std::move(r), keep};
+  });
+  co_return answer(c, done, http::status::created);
+}
+
+std::optional<std::int64_t> number(call& c, char const* key, std::int64_t fallback,
+                                   std::int64_t lo, std::int64_t hi, domain::field_errors& f) {
+  auto it = c.query.find(key);
+  if (it == c.query.end() || it->second.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    auto v = std::stoll(it->second, &used);
+    if (used == it->second.size() && v >= lo && v <= hi) return v;
+  } catch (std::exception const&) {
+  }
+  f.add(key, "须为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数 / out of range");
+  return std::nullopt;
+}
+
+net::awaitable<response> search(call& c) {
+  domain::registration_query q;
+  q.event_id = c.ids.at(0);
+  domain::field_errors f;
+  if (auto it = c.query.find("q"); it != c.query.end()) q.q = domain::trim(it->second);
+  if (auto it = c.query.find("status"); it != c.query.end()) q.status = it->second;
+  if (!q.status.empty() && q.status != "confirmed" && q.status != "waitlisted" && q.status != "cancelled")
+    f.add("status", "须为 confirmed / waitlisted / cancelled");
+  if (q.q.size() > 200) f.add("q", "太长 / too long");
+  auto limit = number(c, "limit", 50, 1, 500, f);
+  auto offset = number(c, "offset", 0, 0, 100000000, f);
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  q.limit = *limit;
+  q.offset = *offset;
+  auto store = c.a.readers.acquire();
+  if (!store->find_event(q.event_id)) co_return error_response(c.req, not_found_error());
+  auto page = store->search_registrations(q);
+  json items = json::array();
+  for (auto const& r : page.items) items.push_back(to_json(r, false));
+  co_return json_response(c.req, http::status::ok,
+                          {{"items", items}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
+}
+
+net::awaitable<response> get_one(call& c) {
+  auto r = c.a.readers.acquire()->find_registration(c.ids.at(0));
+  if (!r) co_return error_response(c.req, not_found_error());
+  co_return json_response(c.req, http::status::ok, to_json(*r, false));
+}
+
+net::awaitable<response> cancel(call& c) {
+  auto id = c.ids.at(0);
+  auto done = co_await commit<reg_result>(c.a.writer, [&](storage::store& s) {
+    auto r = domain::cancel_registration(s, *c.who, id);
+    bool keep = r.ok();
+    return std::pair{std::move(r), keep};
+  });
+  co_return answer(c, done, http::status::ok);
+}
+
+}  // namespace
+
+std::vector<route> registration_routes() {
+  using http::verb;
+  return {
+      {verb::post, "/api/v1/events/{id}/registrations", access::staff, create},
+      {verb::get, "/api/v1/events/{id}/registrations", access::staff, search},
+      {verb::get, "/api/v1/registrations/{id}", access::staff, get_one},
+      {verb::post, "/api/v1/registrations/{id}/cancel", access::staff, cancel},
+  };
+}
+
+}  // namespace qiandao::transport

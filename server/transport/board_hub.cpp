@@ -1,0 +1,168 @@
+#include "transport/board_hub.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "transport/websocket_session.hpp"
+
+namespace qiandao::transport {
+
+using json = nlohmann::json;
+
+namespace {
+
+json event_json(domain::board_event const& e) {
+  return {{"id", e.id},
+          {"title", e.title},
+          {"kind", e.kind},
+          {"venue", e.venue},
+          {"status", e.status},
+          {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
+          {"registered", e.counts.registered},
+          {"waitlisted", e.counts.waitlisted},
+          {"checked_in", e.counts.checked_in}};
+}
+
+json recent_json(domain::board_checkin const& c) {
+  return {{"event_id", c.event_id}, {"name", c.masked_name}, {"organization", c.organization},
+          {"at", c.at}};
+}
+
+// The body after the per-connection "{"seq":N," prefix.
+std::shared_ptr<std::string const> body_of(json const& j) {
+  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return std::make_shared<std::string const>(s.substr(1));  // drop the leading '{'
+}
+
+}  // namespace
+
+board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m)
+    : strand_(net::make_strand(ex)), timer_(strand_), metrics_(m), prog_(std::move(initial.prog)) {
+  for (auto& e : initial.events) events_.emplace(e.id, std::move(e));
+  for (auto& c : initial.recent) recent_.push_back(std::move(c));
+  while (recent_.size() > recent_kept) recent_.pop_front();
+}
+
+void board_hub::apply(domain::board_delta d) {
+  net::post(strand_, [self = shared_from_this(), d = std::move(d)]() mutable {
+    self->do_apply(std::move(d));
+  });
+}
+
+void board_hub::do_apply(domain::board_delta d) {
+  for (auto& e : d.events) {
+    pending_events_.insert(e.id);
+    events_[e.id] = std::move(e);
+  }
+  for (auto& c : d.recent) {
+    recent_.push_back(c);
+    pending_recent_.push_back(std::move(c));
+  }
+  while (recent_.size() > recent_kept) recent_.pop_front();
+  if (d.programme_changed) {
+    prog_ = std::move(d.prog);
+    pending_programme_ = true;
+  }
+  snapshot_cache_.reset();
+  schedule_flush();
+}
+
+void board_hub::schedule_flush() {
+  if (timer_armed_ || stopped_) return;
+  auto due = last_flush_ + min_interval;
+  if (std::chrono::steady_clock::now() >= due) {
+    flush();
+    return;
+  }
+  timer_armed_ = true;
+  timer_.expires_at(due);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->timer_armed_ = false;
+    if (!ec) self->flush();
+  });
+}
+
+std::string board_hub::totals_json() const {
+  std::int64_t registered = 0, waitlisted = 0, checked_in = 0;
+  for (auto const& [id, e] : events_) {
+    registered += e.counts.registered;
+    waitlisted += e.counts.waitlisted;
+    checked_in += e.counts.checked_in;
+  }
+  return json{{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in}}
+      .dump();
+}
+
+void board_hub::flush() {
+  if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_) return;
+  last_flush_ = std::chrono::steady_clock::now();
+  json j = {{"type", "update"}, {"events", json::array()}, {"recent", json::array()}};
+  for (auto id : pending_events_)
+    if (auto it = events_.find(id); it != events_.end()) j["events"].push_back(event_json(it->second));
+  for (auto const& c : pending_recent_) j["recent"].push_back(recent_json(c));
+  if (pending_programme_) j["programme"] = {{"title", prog_.title}, {"theme", prog_.theme}};
+  j["totals"] = json::parse(totals_json());
+  pending_events_.clear();
+  pending_recent_.clear();
+  pending_programme_ = false;
+  board_frame f{body_of(j), ++version_, false};
+  for (auto const& s : sessions_) s->deliver(f);
+  metrics_.board_frame(sessions_.size());
+}
+
+board_frame board_hub::snapshot() {
+  // Built only with nothing pending, so the snapshot's version is exactly what it holds.
+  flush();
+  if (!snapshot_cache_) {
+    json j = {{"type", "snapshot"},
+              {"programme", {{"title", prog_.title}, {"theme", prog_.theme}}},
+              {"events", json::array()},
+              {"recent", json::array()}};
+    for (auto const& [id, e] : events_) j["events"].push_back(event_json(e));
+    for (auto const& c : recent_) j["recent"].push_back(recent_json(c));
+    j["totals"] = json::parse(totals_json());
+    snapshot_cache_ = body_of(j);
+  }
+  return {snapshot_cache_, version_, true};
+}
+
+void board_hub::join(std::shared_ptr<websocket_session> s) {
+  net::post(strand_, [self = shared_from_this(), s = std::move(s)] {
+    if (self->stopped_) {
+      s->close();
+      return;
+    }
+    auto first = self->snapshot();  // before joining, so any flush it does skips this session
+    self->sessions_.insert(s);
+    self->metrics_.board_connected();
+    s->deliver(std::move(first));
+  });
+}
+
+void board_hub::leave(websocket_session* s) {
+  net::post(strand_, [self = shared_from_this(), s] {
+    auto it = std::find_if(self->sessions_.begin(), self->sessions_.end(),
+                           [s](auto const& p) { return p.get() == s; });
+    if (it != self->sessions_.end()) {
+      self->sessions_.erase(it);
+      self->metrics_.board_disconnected();
+    }
+  });
+}
+
+void board_hub::send_snapshot(std::shared_ptr<websocket_session> s) {
+  net::post(strand_, [self = shared_from_this(), s = std::move(s)] {
+    if (self->sessions_.contains(s)) s->deliver(self->snapshot());
+  });
+}
+
+void board_hub::shutdown() {
+  net::post(strand_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    self->timer_.cancel();
+    for (auto const& s : self->sessions_) s->close();
+  });
+}
+
+}  // namespace qiandao::transport

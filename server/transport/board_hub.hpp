@@ -1,0 +1,69 @@
+#pragma once
+// The live board's state and its subscribers. Everything here runs on one strand: no locks.
+// Each update is serialised once and the same immutable string is queued by every session.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_set>
+
+#include "domain/model.hpp"
+#include "metrics.hpp"
+
+namespace qiandao::transport {
+
+namespace net = boost::asio;
+class websocket_session;
+
+// A frame's body without its seq, which each session puts in front:
+//   {"seq":N,  +  "type":"update",...}
+struct board_frame {
+  std::shared_ptr<std::string const> body;
+  std::uint64_t version = 0;  // the hub's state version the frame brings a client to
+  bool snapshot = false;
+};
+
+class board_hub : public std::enable_shared_from_this<board_hub> {
+ public:
+  board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m);
+
+  // All thread-safe: each posts to the hub's strand.
+  void apply(domain::board_delta d);
+  void join(std::shared_ptr<websocket_session> s);
+  void leave(websocket_session* s);
+  void send_snapshot(std::shared_ptr<websocket_session> s);
+  void shutdown();
+
+  static constexpr std::chrono::milliseconds min_interval{100};  // ≤ 10 frames a second
+  static constexpr std::size_t recent_kept = 20;
+
+ private:
+  void do_apply(domain::board_delta d);
+  void schedule_flush();
+  void flush();
+  board_frame snapshot();
+  std::string totals_json() const;
+
+  net::strand<net::any_io_executor> strand_;
+  net::steady_timer timer_;
+  metrics& metrics_;
+  domain::programme prog_;
+  std::map<domain::id_t, domain::board_event> events_;
+  std::deque<domain::board_checkin> recent_;
+  std::set<domain::id_t> pending_events_;
+  std::vector<domain::board_checkin> pending_recent_;
+  bool pending_programme_ = false;
+  bool timer_armed_ = false;
+  std::chrono::steady_clock::time_point last_flush_{};
+  std::uint64_t version_ = 0;
+  std::shared_ptr<std::string const> snapshot_cache_;
+  std::unordered_set<std::shared_ptr<websocket_session>> sessions_;
+  bool stopped_ = false;
+};
+
+}  // namespace qiandao::transport

@@ -1,0 +1,110 @@
+#include "transport/http_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "transport/board_hub.hpp"
+#include "transport/websocket_session.hpp"
+
+namespace qiandao::transport {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+constexpr auto tuple_awaitable = net::as_tuple(net::use_awaitable);
+
+response refuse(unsigned version, http::status s, char const* code, char const* message) {
+  request dummy{http::verb::get, "/", version};
+  auto res = json_response(dummy, s, error_body(domain::make_error(domain::error_kind::malformed, code, message)));
+  res.keep_alive(false);
+  return res;
+}
+
+bool origin_allowed(app const& a, request const& req) {
+  auto origin = req.find(http::field::origin);
+  if (origin == req.end()) return true;  // not a browser: no cross-site risk to guard
+  std::string_view o = origin->value();
+  auto host = req.find(http::field::host);
+  if (host != req.end() && (o == "http://" + std::string(host->value()) || o == "https://" + std::string(host->value())))
+    return true;
+  for (auto const& allowed : a.cfg.allowed_origins)
+    if (o == allowed) return true;
+  return false;
+}
+
+bool board_token_ok(app const& a, request const& req) {
+  if (!a.cfg.board_token) return true;
+  auto q = parse_query(req.target());
+  auto it = q.find("token");
+  return it != q.end() && it->second == *a.cfg.board_token;
+}
+
+std::string remote_of(beast::tcp_stream& s) {
+  beast::error_code ec;
+  auto ep = s.socket().remote_endpoint(ec);
+  return ec ? "unknown" : ep.address().to_string();
+}
+
+}  // namespace
+
+net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& r) {
+  beast::flat_buffer buffer;
+  std::string remote = remote_of(stream);
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(a.cfg.max_body_bytes);
+    // One deadline for the whole request: a slow sender (slowloris) is cut off.
+    stream.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof)
+      break;
+    if (ec) {
+      auto res = ec == http::error::body_limit || ec == http::error::header_limit
+                     ? refuse(11, http::status::payload_too_large, "too_large", "请求过大 / request too large")
+                     : refuse(11, http::status::bad_request, "malformed", "无法解析的请求 / malformed request");
+      a.counters.request("invalid", res.result_int());
+      stream.expires_after(std::chrono::seconds(5));
+      co_await http::async_write(stream, res, tuple_awaitable);
+      break;
+    }
+    request req = parser.release();
+    if (req.find(http::field::transfer_encoding) != req.end() || req.find(http::field::trailer) != req.end()) {
+      auto res = refuse(req.version(), http::status::bad_request, "malformed",
+                        "不支持分块传输，请使用 Content-Length / send Content-Length, not Transfer-Encoding");
+      stream.expires_after(std::chrono::seconds(5));
+      co_await http::async_write(stream, res, tuple_awaitable);
+      break;
+    }
+    std::string_view target = req.target();
+    if (websocket::is_upgrade(req) && target.substr(0, target.find('?')) == "/api/v1/board/ws") {
+      if (!origin_allowed(a, req) || !board_token_ok(a, req)) {
+        auto res = refuse(req.version(), http::status::forbidden, "forbidden", "来源不被允许 / origin not allowed");
+        a.counters.request("/api/v1/board/ws", 403);
+        co_await http::async_write(stream, res, tuple_awaitable);
+        break;
+      }
+      a.counters.request("/api/v1/board/ws", 101);
+      stream.expires_never();
+      std::make_shared<websocket_session>(stream.release_socket(), a.hub)->run(std::move(req));
+      co_return;
+    }
+    // The writer may take a moment under load; the answer is still owed.
+    stream.expires_never();
+    response res = co_await r.handle(req, remote);
+    res.keep_alive(req.keep_alive() && !a.stopping.load());
+    stream.expires_after(std::chrono::seconds(30));
+    auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
+    if (wec || !res.keep_alive()) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace qiandao::transport

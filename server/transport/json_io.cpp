@@ -1,0 +1,192 @@
+#include "transport/json_io.hpp"
+
+#include "domain/validate.hpp"
+
+namespace qiandao::transport {
+
+using domain::field_errors;
+
+bool nesting_within(std::string_view body, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return false;
+    } else if (c == '}' || c == ']') --depth;
+  }
+  return true;
+}
+
+domain::result<json> parse_object(std::string const& body) {
+  using domain::error_kind;
+  if (!nesting_within(body, 32))
+    return domain::make_error(error_kind::malformed, "malformed", "JSON 嵌套过深 / JSON nested too deeply");
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded())
+    return domain::make_error(error_kind::malformed, "malformed", "请求体不是有效的 JSON / body is not valid JSON");
+  if (!j.is_object())
+    return domain::make_error(error_kind::malformed, "malformed", "请求体须为 JSON 对象 / body must be a JSON object");
+  return j;
+}
+
+json to_json(domain::event const& e) {
+  return {{"id", e.id},
+          {"title", e.title},
+          {"kind", e.kind},
+          {"venue", e.venue},
+          {"starts_at", e.starts_at},
+          {"ends_at", e.ends_at},
+          {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
+          {"waitlist", e.waitlist},
+          {"walk_ins", e.walk_ins},
+          {"lead_departments", e.lead_departments},
+          {"description", e.description},
+          {"status", e.status},
+          {"counts",
+           {{"registered", e.counts.registered},
+            {"waitlisted", e.counts.waitlisted},
+            {"checked_in", e.counts.checked_in}}}};
+}
+
+json to_json(domain::registration const& r, bool masked) {
+  json j = {{"id", r.id},
+            {"event_id", r.event_id},
+            {"name", masked ? domain::mask_name(r.name) : r.name},
+            {"phone", masked ? domain::mask_phone(r.phone) : r.phone},
+            {"organization", r.organization},
+            {"category", r.category},
+            {"status", r.status},
+            {"source", r.source},
+            {"created_at", r.created_at},
+            {"checked_in_at", r.checked_in_at ? json(*r.checked_in_at) : json(nullptr)},
+            {"checkin_id", r.checkin_id ? json(*r.checkin_id) : json(nullptr)}};
+  if (!masked) j["code"] = r.code;  // the ticket code is a credential: staff only
+  if (r.id_number) j["id_number"] = masked ? domain::mask_id_number(*r.id_number) : *r.id_number;
+  else j["id_number"] = nullptr;
+  return j;
+}
+
+json to_json(domain::device const& d) {
+  return {{"id", d.id},
+          {"name", d.name},
+          {"event_id", d.event_id ? json(*d.event_id) : json(nullptr)},
+          {"created_at", d.created_at},
+          {"revoked_at", d.revoked_at ? json(*d.revoked_at) : json(nullptr)}};
+}
+
+json to_json(domain::checkin_answer const& a, bool masked) {
+  json j = {{"outcome", domain::outcome_name(a.result)},
+            {"first", a.first},
+            {"checked_in_at", a.at ? json(*a.at) : json(nullptr)}};
+  if (a.reg) {
+    j["registration"] = to_json(*a.reg, masked);
+    j["event"] = {{"id", a.reg->event_id}, {"title", a.event_title}};
+  }
+  return j;
+}
+
+json to_json(storage::audit_row const& a) {
+  return {{"id", a.id},         {"at", a.at},         {"actor", a.actor},
+          {"action", a.action}, {"target", a.target}, {"detail", a.detail}};
+}
+
+json error_body(domain::error const& e) {
+  json err = {{"code", e.code}, {"message", e.message}, {"fields", json::object()}};
+  for (auto const& [k, v] : e.fields) err["fields"][k] = v;
+  for (auto const& [k, v] : e.extra) err[k] = v;
+  return {{"error", err}};
+}
+
+std::optional<std::string> get_string(json const& j, char const* key, field_errors& f,
+                                      bool required) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) f.add(key, "必填 / required");
+    return std::nullopt;
+  }
+  if (!it->is_string()) {
+    f.add(key, "须为字符串 / must be a string");
+    return std::nullopt;
+  }
+  auto s = it->get<std::string>();
+  if (!domain::is_valid_utf8(s)) {
+    f.add(key, "不是有效的文字 / not valid UTF-8 text");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::int64_t> get_int(json const& j, char const* key, field_errors& f,
+                                    bool required) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) f.add(key, "必填 / required");
+    return std::nullopt;
+  }
+  if (!it->is_number_integer()) {
+    f.add(key, "须为整数 / must be an integer");
+    return std::nullopt;
+  }
+  return it->get<std::int64_t>();
+}
+
+namespace {
+std::optional<bool> get_bool(json const& j, char const* key, field_errors& f) {
+  auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  if (!it->is_boolean()) {
+    f.add(key, "须为 true 或 false / must be true or false");
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+}  // namespace
+
+domain::event_changes read_event_changes(json const& j, field_errors& f) {
+  domain::event_changes c;
+  c.title = get_string(j, "title", f, false);
+  c.kind = get_string(j, "kind", f, false);
+  c.venue = get_string(j, "venue", f, false);
+  c.starts_at = get_string(j, "starts_at", f, false);
+  c.ends_at = get_string(j, "ends_at", f, false);
+  c.description = get_string(j, "description", f, false);
+  c.status = get_string(j, "status", f, false);
+  c.waitlist = get_bool(j, "waitlist", f);
+  c.walk_ins = get_bool(j, "walk_ins", f);
+  if (auto it = j.find("capacity"); it != j.end()) {
+    if (it->is_null()) c.capacity = std::optional<std::int64_t>{};
+    else if (it->is_number_integer()) c.capacity = it->get<std::int64_t>();
+    else f.add("capacity", "须为整数或 null / must be an integer or null");
+  }
+  if (auto it = j.find("lead_departments"); it != j.end()) {
+    std::vector<std::string> names;
+    bool ok = it->is_array();
+    if (ok)
+      for (auto const& d : *it) {
+        if (!d.is_string()) { ok = false; break; }
+        names.push_back(d.get<std::string>());
+      }
+    if (ok) c.lead_departments = names;
+    else f.add("lead_departments", "须为字符串数组 / must be a list of strings");
+  }
+  return c;
+}
+
+domain::registration_input read_registration_input(json const& j, field_errors& f) {
+  domain::registration_input in;
+  in.name = get_string(j, "name", f, false).value_or("");
+  in.phone = get_string(j, "phone", f, false).value_or("");
+  in.organization = get_string(j, "organization", f, false).value_or("");
+  in.category = get_string(j, "category", f, false).value_or("");
+  in.id_number = get_string(j, "id_number", f, false);
+  return in;
+}
+
+}  // namespace qiandao::transport

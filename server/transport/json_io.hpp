@@ -1,0 +1,37 @@
+#pragma once
+// The one place domain values become JSON and JSON becomes domain inputs.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "domain/checkins.hpp"
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "storage/store.hpp"
+
+namespace qiandao::transport {
+
+using json = nlohmann::json;
+
+// Refuses documents nested deeper than `max_depth` before nlohmann/json (which recurses
+// per level) ever sees them.
+bool nesting_within(std::string_view body, int max_depth);
+
+// Parses a request body as a JSON object, or says why not (400).
+domain::result<json> parse_object(std::string const& body);
+
+json to_json(domain::event const& e);
+json to_json(domain::registration const& r, bool masked);
+json to_json(domain::device const& d);
+json to_json(domain::checkin_answer const& a, bool masked);
+json to_json(storage::audit_row const& a);
+json error_body(domain::error const& e);
+
+// Readers collect type errors into `f` rather than throwing.
+domain::event_changes read_event_changes(json const& j, domain::field_errors& f);
+domain::registration_input read_registration_input(json const& j, domain::field_errors& f);
+std::optional<std::string> get_string(json const& j, char const* key, domain::field_errors& f,
+                                      bool required);
+std::optional<std::int64_t> get_int(json const& j, char const* key, domain::field_errors& f,
+                                    bool required);
+
+}  // namespace qiandao::transport

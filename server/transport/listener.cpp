@@ -1,0 +1,74 @@
+#include "transport/listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <cstdio>
+
+#include "transport/http_session.hpp"
+
+namespace qiandao::transport {
+
+listener::listener(net::io_context& ioc, net::ip::tcp::endpoint ep, app& a, router& r)
+    : ioc_(ioc), acceptor_(ioc), app_(a), router_(r) {
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+}
+
+void listener::start() {
+  net::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (std::exception const& ex) {
+      std::fprintf(stderr, "qiandao: accept loop ended: %s\n", ex.what());
+    }
+  });
+}
+
+void listener::stop() {
+  net::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+}
+
+net::awaitable<void> listener::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), net::as_tuple(net::use_awaitable));
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors, say: wait a moment rather than spin.
+      std::fprintf(stderr, "qiandao: accept: %s\n", ec.message().c_str());
+      net::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await t.async_wait(net::as_tuple(net::use_awaitable));
+      continue;
+    }
+    if (open_.load() >= app_.cfg.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    socket.set_option(net::ip::tcp::no_delay(true));
+    auto ex = socket.get_executor();
+    open_.fetch_add(1);
+    net::co_spawn(ex, run_http_session(boost::beast::tcp_stream(std::move(socket)), app_, router_),
+                  [this](std::exception_ptr e) {
+                    open_.fetch_sub(1);
+                    if (!e) return;
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (std::exception const& err) {
+                      std::fprintf(stderr, "qiandao: session ended: %s\n", err.what());
+                    }
+                  });
+  }
+}
+
+}  // namespace qiandao::transport

@@ -1,0 +1,75 @@
+#pragma once
+// Maps a request to a handler and turns every outcome into the contract's JSON. The one
+// place that knows both HTTP and domain types.
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/model.hpp"
+#include "domain/result.hpp"
+#include "transport/app.hpp"
+#include "transport/json_io.hpp"
+
+namespace qiandao::transport {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+// What a handler is given.
+struct call {
+  app& a;
+  request const& req;
+  std::string remote;              // peer address, for throttling
+  std::vector<domain::id_t> ids;   // the {id} parts of the path, in order
+  std::map<std::string, std::string> query;
+  std::optional<domain::actor> who;
+};
+
+using handler = std::function<net::awaitable<response>(call&)>;
+
+enum class access { anyone, signed_in, kiosk, staff, admin, board };
+
+struct route {
+  http::verb method;
+  std::string pattern;  // e.g. "/api/v1/events/{id}/registrations"
+  access who;
+  handler fn;
+};
+
+// Response builders shared by the api_*.cpp files.
+response json_response(request const& req, http::status s, json const& body);
+response error_response(request const& req, domain::error const& e);
+response unavailable(request const& req);  // 503: storage failed, nothing committed
+domain::error not_found_error();
+http::status status_of(domain::error_kind k);
+
+// Parses the body as a JSON object; on failure `out` holds the 400 to send.
+std::optional<json> body_object(call& c, std::optional<response>& out);
+
+std::vector<route> auth_routes();
+std::vector<route> event_routes();
+std::vector<route> registration_routes();
+std::vector<route> checkin_routes();
+
+class router {
+ public:
+  explicit router(app& a);
+  net::awaitable<response> handle(request const& req, std::string remote);
+
+ private:
+  std::optional<domain::actor> authenticate(request const& req);
+  app& app_;
+  std::vector<route> routes_;
+};
+
+std::map<std::string, std::string> parse_query(std::string_view target);
+std::string url_decode(std::string_view s);
+
+}  // namespace qiandao::transport

@@ -1,0 +1,75 @@
+#include "transport/server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+
+#include "embedded.hpp"
+#include "storage/migrations.hpp"
+#include "transport/board_hub.hpp"
+#include "transport/listener.hpp"
+#include "transport/router.hpp"
+
+namespace qiandao::transport {
+
+void prepare_database(std::string const& path) {
+  storage::connection db(path, storage::connection::mode::read_write);
+  storage::migrate(db, embedded::schema());
+}
+
+server::server(config cfg) {
+  domain::init_crypto();
+  prepare_database(cfg.db_path);
+  auto address = net::ip::make_address(cfg.listen_host);
+  net::ip::tcp::endpoint ep(address, cfg.listen_port);
+  app_ = std::make_unique<app>(std::move(cfg), metrics_);
+  app_->hub = std::make_shared<board_hub>(ioc_.get_executor(),
+                                          app_->readers.acquire()->load_board(board_hub::recent_kept),
+                                          metrics_);
+  app_->writer.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
+  router_ = std::make_unique<router>(*app_);
+  listener_ = std::make_unique<listener>(ioc_, ep, *app_, *router_);
+}
+
+server::~server() { stop(); }
+
+unsigned short server::port() const { return listener_->port(); }
+app& server::context() { return *app_; }
+
+void server::start() {
+  listener_->start();
+  for (int i = 0; i < app_->cfg.io_threads; ++i) {
+    threads_.emplace_back([this] {
+      auto guard = net::make_work_guard(ioc_);
+      ioc_.run();
+    });
+  }
+}
+
+void server::run_until_signal() {
+  start();
+  net::io_context signals_ctx;
+  net::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  signals.async_wait([](boost::system::error_code, int sig) {
+    std::fprintf(stderr, "qiandao: signal %d, shutting down\n", sig);
+  });
+  signals_ctx.run();
+  stop();
+}
+
+void server::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  app_->stopping = true;
+  listener_->stop();
+  app_->hub->shutdown();
+  // Every queued change is committed and answered before the I/O threads go.
+  app_->writer.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let answers and close frames out
+  ioc_.stop();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+}  // namespace qiandao::transport

@@ -1,0 +1,43 @@
+#pragma once
+// The whole server: opens and migrates the database, wires storage, hub and router, runs
+// the I/O threads, and shuts down in order.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "config.hpp"
+#include "metrics.hpp"
+
+namespace qiandao::transport {
+
+struct app;
+class router;
+class listener;
+
+class server {
+ public:
+  explicit server(config cfg);  // throws on a bad database or address
+  ~server();
+
+  void start();                       // I/O threads run in the background
+  void run_until_signal();            // start(), then wait for SIGINT/SIGTERM, then stop
+  void stop();                        // graceful: finish queued commits, close boards
+  [[nodiscard]] unsigned short port() const;
+  [[nodiscard]] app& context();
+
+ private:
+  qiandao::metrics metrics_;
+  boost::asio::io_context ioc_;
+  std::unique_ptr<app> app_;
+  std::unique_ptr<router> router_;
+  std::unique_ptr<listener> listener_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+// Opens the database file, creating it if needed, and applies migrations. Throws with a
+// message fit for the terminal when the file is newer than this binary.
+void prepare_database(std::string const& path);
+
+}  // namespace qiandao::transport

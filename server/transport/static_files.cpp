@@ -1,0 +1,93 @@
+#include "transport/static_files.hpp"
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "embedded.hpp"
+
+namespace qiandao::transport {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string_view mime_type(std::string_view path) {
+  auto dot = path.rfind('.');
+  auto ext = dot == std::string_view::npos ? std::string_view{} : path.substr(dot);
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  return "application/octet-stream";
+}
+
+// "/" → staff/index.html, "/kiosk" → kiosk/index.html, "/web/x/y.js" → x/y.js.
+std::optional<std::string> file_for(std::string_view path) {
+  if (path == "/" || path == "/index.html") return "staff/index.html";
+  for (std::string_view page : {"kiosk", "board", "staff"}) {
+    std::string p = "/" + std::string(page);
+    if (path == p || path == p + "/") return std::string(page) + "/index.html";
+  }
+  if (path.starts_with("/web/")) {
+    auto rest = path.substr(5);
+    // Only plain relative names: no "..", no hidden files, no backslashes.
+    if (rest.empty() || rest.find("..") != std::string_view::npos ||
+        rest.find('\\') != std::string_view::npos || rest.find("/.") != std::string_view::npos ||
+        rest.front() == '.' || rest.front() == '/')
+      return std::nullopt;
+    return std::string(rest);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> load(config const& cfg, std::string const& rel) {
+  if (cfg.web_root) {
+    std::ifstream in(*cfg.web_root + "/" + rel, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  for (auto const& f : embedded::web())
+    if (f.path == rel) return std::string(f.data);
+  return std::nullopt;
+}
+
+}  // namespace
+
+http::response<http::string_body> serve_static(config const& cfg,
+                                               http::request<http::string_body> const& req,
+                                               std::string_view path) {
+  http::response<http::string_body> res{http::status::ok, req.version()};
+  res.set(http::field::server, "qiandao");
+  auto rel = file_for(path);
+  std::optional<std::string> body;
+  if ((req.method() == http::verb::get || req.method() == http::verb::head) && rel)
+    body = load(cfg, *rel);
+  if (!body) {
+    res.result(http::status::not_found);
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = R"({"error":{"code":"not_found","message":"找不到 / not found","fields":{}}})";
+    res.prepare_payload();
+    return res;
+  }
+  res.set(http::field::content_type, mime_type(*rel));
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+          "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  res.set(http::field::cache_control, rel->ends_with(".html") ? "no-cache" : "public, max-age=300");
+  res.body() = std::move(*body);
+  res.prepare_payload();
+  if (req.method() == http::verb::head) res.body().clear();
+  return res;
+}
+
+}  // namespace qiandao::transport

@@ -1,0 +1,110 @@
+#include "transport/websocket_session.hpp"
+
+#include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <cstdio>
+
+namespace qiandao::transport {
+
+websocket_session::websocket_session(net::ip::tcp::socket socket, std::shared_ptr<board_hub> hub)
+    : ws_(std::move(socket)), hub_(std::move(hub)) {}
+
+void websocket_session::run(http::request<http::string_body> req) {
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = std::chrono::seconds(10);
+  t.idle_timeout = std::chrono::seconds(20);  // a ping at half of it; gone if no answer
+  t.keep_alive_pings = true;
+  ws_.set_option(t);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "qiandao"); }));
+  ws_.read_message_max(4096);  // boards only ever send control frames
+  ws_.text(true);
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  accepted_ = true;
+  hub_->join(shared_from_this());
+  do_read();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(read_buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "read");
+  read_buffer_.consume(read_buffer_.size());  // nothing a board says changes what it gets
+  do_read();
+}
+
+void websocket_session::deliver(board_frame f) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(f)]() mutable {
+    self->on_deliver(std::move(f));
+  });
+}
+
+void websocket_session::on_deliver(board_frame f) {
+  if (closed_) return;
+  if (f.snapshot) {
+    // A snapshot replaces whatever was waiting: it already holds all of it.
+    queue_.clear();
+    awaiting_snapshot_ = false;
+  } else if (awaiting_snapshot_) {
+    return;
+  } else if (queue_.size() >= max_queue) {
+    queue_.clear();
+    awaiting_snapshot_ = true;
+    hub_->send_snapshot(shared_from_this());
+    return;
+  }
+  queue_.push_back(std::move(f));
+  if (!writing_) write_next();
+}
+
+void websocket_session::write_next() {
+  // Updates older than what the client already has (it got a later snapshot) are skipped.
+  while (!queue_.empty() && !queue_.front().snapshot && queue_.front().version <= version_ &&
+         next_seq_ > 0)
+    queue_.pop_front();
+  if (queue_.empty()) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  prefix_ = "{\"seq\":" + std::to_string(next_seq_++) + ",";
+  version_ = queue_.front().version;
+  std::array<net::const_buffer, 2> bufs{net::buffer(prefix_), net::buffer(*queue_.front().body)};
+  ws_.async_write(bufs, beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  queue_.pop_front();
+  write_next();
+}
+
+void websocket_session::close() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_ || !self->accepted_) return;
+    self->closed_ = true;
+    self->queue_.clear();
+    self->ws_.async_close(websocket::close_code::going_away,
+                          [self](beast::error_code) { self->hub_->leave(self.get()); });
+  });
+}
+
+void websocket_session::fail(beast::error_code ec, char const* what) {
+  closed_ = true;
+  queue_.clear();
+  if (accepted_) hub_->leave(this);
+  // Expected endings are not errors.
+  if (ec == websocket::error::closed || ec == net::error::operation_aborted ||
+      ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset)
+    return;
+  std::fprintf(stderr, "qiandao: board %s: %s\n", what, ec.message().c_str());
+}
+
+}  // namespace qiandao::transport

@@ -1,0 +1,51 @@
+#pragma once
+// One board connection. One write in flight, behind a bounded queue; on overflow the
+// backlog is dropped and a fresh snapshot is sent when the client can take it.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+
+#include "transport/board_hub.hpp"
+
+namespace qiandao::transport {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+
+class websocket_session : public std::enable_shared_from_this<websocket_session> {
+ public:
+  static constexpr std::size_t max_queue = 8;
+
+  websocket_session(net::ip::tcp::socket socket, std::shared_ptr<board_hub> hub);
+
+  void run(http::request<http::string_body> req);
+  void deliver(board_frame f);  // thread-safe
+  void close();                 // thread-safe: a close frame, going away
+
+ private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t);
+  void on_deliver(board_frame f);
+  void write_next();
+  void on_write(beast::error_code ec, std::size_t);
+  void fail(beast::error_code ec, char const* what);
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<board_hub> hub_;
+  beast::flat_buffer read_buffer_;
+  std::deque<board_frame> queue_;
+  std::string prefix_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t version_ = 0;  // state version of the last frame written
+  bool accepted_ = false;
+  bool writing_ = false;
+  bool awaiting_snapshot_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace qiandao::transport
