@@ -22,6 +22,9 @@ function(qiandao_embed target)
     math(EXPR i "${i} + 1")
   endforeach()
   set(table ${outdir}/${E_NAME}.cpp)
+  if(i EQUAL 0)
+    set(index "  {\"\", std::string_view()},\n")  # an empty list still needs one element
+  endif()
   file(CONFIGURE OUTPUT ${table} CONTENT
 "#include \"embedded.hpp\"
 namespace qiandao::embedded::detail {
@@ -31,7 +34,7 @@ using namespace detail;
 std::span<file const> ${E_NAME}() {
   static file const files[] = {
 ${index}  };
-  return files;
+  return std::span<file const>(files, ${i});
 }
 }  // namespace qiandao::embedded
 ")

@@ -12,5 +12,6 @@ struct file {
 
 std::span<file const> schema();
 std::span<file const> web();
+std::span<file const> vendor();  // npm packages' built files, from node_modules
 
 }  // namespace qiandao::embedded

@@ -47,6 +47,18 @@ std::optional<std::string> file_for(std::string_view path) {
 }
 
 std::optional<std::string> load(config const& cfg, std::string const& rel) {
+  if (rel.starts_with("vendor/")) {
+    if (cfg.web_root) {  // developing: straight from node_modules beside web/
+      std::ifstream in(*cfg.web_root + "/../node_modules/" + rel.substr(7), std::ios::binary);
+      if (!in) return std::nullopt;
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    }
+    for (auto const& f : embedded::vendor())
+      if (f.path == std::string_view(rel).substr(7)) return std::string(f.data);
+    return std::nullopt;
+  }
   if (cfg.web_root) {
     std::ifstream in(*cfg.web_root + "/" + rel, std::ios::binary);
     if (!in) return std::nullopt;
