@@ -61,7 +61,16 @@ net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& 
     parser.body_limit(a.cfg.max_body_bytes);
     // One deadline for the whole request: a slow sender (slowloris) is cut off.
     stream.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
+    if (!ec && !parser.is_done()) {
+      // Spreadsheet imports may be larger than any other body.
+      std::string_view t = parser.get().target();
+      if (t.substr(0, t.find('?')).ends_with("/registrations/import")) {
+        parser.body_limit(a.cfg.max_import_bytes);
+        stream.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds * 6));
+      }
+      std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+    }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof)
       break;

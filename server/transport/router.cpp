@@ -181,7 +181,7 @@ std::map<std::string, std::string> parse_query(std::string_view target) {
 }
 
 router::router(app& a) : app_(a) {
-  for (auto make : {auth_routes, event_routes, registration_routes, checkin_routes})
+  for (auto make : {auth_routes, event_routes, registration_routes, checkin_routes, ticket_routes})
     for (auto& r : make()) routes_.push_back(std::move(r));
 }
 
@@ -217,6 +217,9 @@ net::awaitable<response> router::handle(request const& req, std::string remote) 
         res.body() = app_.counters.render();
         res.prepare_payload();
         route_name = "/metrics";
+      } else if (path.starts_with("/t/") && req.method() == http::verb::get) {
+        res = co_await serve_ticket(app_, req);
+        route_name = "/t/{code}";
       } else {
         res = serve_static(app_.cfg, req, path);
       }

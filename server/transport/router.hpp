@@ -57,6 +57,10 @@ std::vector<route> auth_routes();
 std::vector<route> event_routes();
 std::vector<route> registration_routes();
 std::vector<route> checkin_routes();
+std::vector<route> ticket_routes();
+
+// GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
+net::awaitable<response> serve_ticket(app& a, request const& req);
 
 class router {
  public:

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Qiandao needs on Debian 12, as root. Safe to run again.
+#   scripts/install-deps.sh          build and run the server
+#   scripts/install-deps.sh --test   also what the tests need (Chromium for the browser tests)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libboost1.81-dev libsqlite3-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev
+  sqlite3
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(chromium fonts-noto-cjk)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js and npm fetch the browser-side packages (ECharts, …) that the binary embeds.
+# Keep a Node that is already installed; otherwise take Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  missing+=(npm)
+fi
+
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
