@@ -118,7 +118,8 @@ result<checkin_answer> check_in(storage::store& s, actor const& who, checkin_req
   }
   std::string now = now_text();
   auto reg = req.code ? s.find_registration_by_code(code) : s.find_registration(*req.registration_id);
-  auto expected = req.event_id ? req.event_id : who.event_id;
+  // A kiosk paired to an event admits only that event, whatever the request names.
+  auto expected = who.event_id ? who.event_id : req.event_id;
   auto a = admit(s, who, reg, expected, req.code ? "code" : "lookup", now);
   remember(s, req.nonce, fingerprint, a, now);
   audit_answer(s, who, a, code.empty() ? fingerprint : code.substr(0, 4) + "…", now);

@@ -60,12 +60,13 @@ constexpr std::int64_t shanghai_offset = 8 * 3600;
 
 std::optional<std::string> normalize_phone(std::string_view raw) {
   std::string d;
+  bool international = false;  // "+…": the country code must then be 86
   for (std::size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (is_digit(c)) {
       d += c;
-    } else if (c == '+' && d.empty()) {
-      continue;
+    } else if (c == '+' && d.empty() && !international) {
+      international = true;
     } else if (c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '\t') {
       continue;
     } else {
@@ -73,6 +74,7 @@ std::optional<std::string> normalize_phone(std::string_view raw) {
     }
     if (d.size() > 16) return std::nullopt;
   }
+  if (international && !d.starts_with("86")) return std::nullopt;
   if (d.size() == 15 && d.starts_with("0086")) d.erase(0, 4);
   if (d.size() == 13 && d.starts_with("86")) d.erase(0, 2);
   if (d.size() != 11 || d[0] != '1' || d[1] < '3') return std::nullopt;

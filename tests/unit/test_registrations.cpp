@@ -1,0 +1,311 @@
+// Sign-ups against a real SQLite file: capacity, waitlist, promotion, duplicates, counts.
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "domain/events.hpp"
+#include "domain/registrations.hpp"
+#include "embedded.hpp"
+#include "storage/migrations.hpp"
+#include "storage/store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace d = qiandao::domain;
+namespace st = qiandao::storage;
+
+namespace {
+
+std::string migrated(std::string path) {
+  st::connection db(path, st::connection::mode::read_write);
+  st::migrate(db, qiandao::embedded::schema());
+  return path;
+}
+
+struct fixture {
+  qiandao::test::temp_dir dir;
+  st::store s{migrated(dir.file("qiandao.db"))};
+  d::actor admin{d::role_kind::admin, 1, "admin", std::nullopt};
+
+  // One writer job: kept when the rule succeeded, rolled back when it refused.
+  template <class F>
+  auto job(F&& f) {
+    st::transaction tx(s.db());
+    auto r = f();
+    if (r.ok()) tx.commit();
+    return r;
+  }
+
+  d::id_t make_event(std::optional<std::int64_t> capacity, bool waitlist) {
+    d::event_changes c;
+    c.title = "健康知识汇·科普智慧堂";
+    c.kind = "lecture";
+    c.starts_at = "2024-08-19T09:00:00+08:00";
+    c.ends_at = "2024-08-19T11:00:00+08:00";
+    c.capacity.emplace(capacity);
+    c.waitlist = waitlist;
+    auto e = job([&] { return d::create_event(s, admin, c); });
+    REQUIRE(e.ok());
+    return e->id;
+  }
+
+  d::result<d::registration> sign_up(d::id_t event_id, std::string const& name,
+                                     std::string const& phone) {
+    d::registration_input in{name, phone, "青浦区中心医院", "doctor", std::nullopt};
+    return job([&] { return d::register_participant(s, admin, event_id, in, "staff"); });
+  }
+
+  d::registration signed_up(d::id_t event_id, std::string const& name, std::string const& phone) {
+    auto r = sign_up(event_id, name, phone);
+    REQUIRE(r.ok());
+    return r.value();
+  }
+
+  d::result<d::registration> cancel(d::id_t id) {
+    return job([&] { return d::cancel_registration(s, admin, id); });
+  }
+
+  d::result<d::event> change_capacity(d::id_t event_id, std::optional<std::int64_t> capacity) {
+    d::event_changes c;
+    c.capacity.emplace(capacity);
+    return job([&] { return d::update_event(s, admin, event_id, c); });
+  }
+
+  std::string status_of(d::id_t id) { return s.find_registration(id).value().status; }
+
+  std::int64_t scalar(std::string const& sql, d::id_t id) {
+    auto& q = s.db().prepare(sql);
+    q.bind(1, id);
+    REQUIRE(q.step());
+    auto n = q.get_int(0);
+    q.reset();
+    return n;
+  }
+
+  std::int64_t audits(std::string const& action, d::id_t registration_id) {
+    auto& q = s.db().prepare(
+        "SELECT count(*) FROM audit_log WHERE action = ?1 AND target = ?2");
+    q.bind(1, action).bind(2, "registration:" + std::to_string(registration_id));
+    REQUIRE(q.step());
+    auto n = q.get_int(0);
+    q.reset();
+    return n;
+  }
+
+  // The event's counters are a cache of the tables; they must never drift.
+  d::event_counts require_counts_match(d::id_t event_id) {
+    auto e = s.find_event(event_id);
+    REQUIRE(e);
+    CHECK(e->counts.registered ==
+          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'confirmed'", event_id));
+    CHECK(e->counts.waitlisted ==
+          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'waitlisted'", event_id));
+    CHECK(e->counts.checked_in ==
+          scalar("SELECT count(*) FROM checkins WHERE event_id = ?1 AND undone_at IS NULL", event_id));
+    return e->counts;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("validate_input normalises fields and reports every bad one", "[registrations]") {
+  SECTION("good input comes back normalised") {
+    auto r = d::validate_input({"  张三明 ", "+86 138-0013-8000", " 青浦区中心医院 ", "", "11010519491231002x"});
+    REQUIRE(r.ok());
+    CHECK(r->name == "张三明");
+    CHECK(r->phone == "13800138000");
+    CHECK(r->organization == "青浦区中心医院");
+    CHECK(r->category == "public");
+    CHECK(r->id_number == "11010519491231002X");
+    auto blank_id = d::validate_input({"张三明", "13800138000", "", "nurse", std::string(" ")});
+    REQUIRE(blank_id.ok());
+    CHECK_FALSE(blank_id->id_number);
+  }
+  SECTION("every bad field is named at once") {
+    auto r = d::validate_input({" ", "12345", std::string(101, 'a'), "doctor", "110105194912310021"});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().kind == d::error_kind::invalid);
+    CHECK(r.err().fields.count("name") == 1);
+    CHECK(r.err().fields.count("phone") == 1);
+    CHECK(r.err().fields.count("organization") == 1);
+    CHECK(r.err().fields.count("id_number") == 1);
+    CHECK(r.err().fields.count("category") == 0);
+  }
+  SECTION("names must be valid UTF-8 and at most 50 characters") {
+    CHECK_FALSE(d::validate_input({"\xE5\xBC", "13800138000", "", "", std::nullopt}).ok());
+    std::string fifty;
+    for (int i = 0; i < 50; ++i) fifty += "张";
+    CHECK(d::validate_input({fifty, "13800138000", "", "", std::nullopt}).ok());
+    CHECK_FALSE(d::validate_input({fifty + "张", "13800138000", "", "", std::nullopt}).ok());
+  }
+}
+
+TEST_CASE("registrations are confirmed up to capacity, then waitlisted", "[registrations][capacity]") {
+  fixture f;
+  auto ev = f.make_event(2, true);
+  CHECK(f.signed_up(ev, "张三", "13800000001").status == "confirmed");
+  CHECK(f.signed_up(ev, "李四", "13800000002").status == "confirmed");
+  auto third = f.signed_up(ev, "王五", "13800000003");
+  CHECK(third.status == "waitlisted");
+  CHECK(third.source == "staff");
+  CHECK(third.code.size() == 26);
+  auto counts = f.require_counts_match(ev);
+  CHECK(counts.registered == 2);
+  CHECK(counts.waitlisted == 1);
+}
+
+TEST_CASE("a full event without a waitlist refuses with event_full", "[registrations][capacity]") {
+  fixture f;
+  auto ev = f.make_event(1, false);
+  f.signed_up(ev, "张三", "13800000001");
+  auto second = f.sign_up(ev, "李四", "13800000002");
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.err().code == "event_full");
+  CHECK(second.err().kind == d::error_kind::conflict);
+  CHECK(f.scalar("SELECT count(*) FROM registrations WHERE event_id = ?1", ev) == 1);
+  CHECK(f.require_counts_match(ev).registered == 1);
+
+  SECTION("capacity 0 refuses the first one too") {
+    auto none = f.make_event(0, false);
+    CHECK(f.sign_up(none, "王五", "13800000003").err().code == "event_full");
+  }
+  SECTION("no capacity means unlimited") {
+    auto open = f.make_event(std::nullopt, false);
+    for (int i = 0; i < 30; ++i)
+      CHECK(f.signed_up(open, "赵六", "1390000" + std::to_string(1000 + i)).status == "confirmed");
+    CHECK(f.require_counts_match(open).registered == 30);
+  }
+}
+
+TEST_CASE("cancelling a confirmed registration promotes the oldest waitlisted one", "[registrations][waitlist]") {
+  fixture f;
+  auto ev = f.make_event(1, true);
+  auto a = f.signed_up(ev, "张三", "13800000001");
+  auto b = f.signed_up(ev, "李四", "13800000002");
+  auto c = f.signed_up(ev, "王五", "13800000003");
+  REQUIRE(b.status == "waitlisted");
+  REQUIRE(c.status == "waitlisted");
+
+  auto cancelled = f.cancel(a.id);
+  REQUIRE(cancelled.ok());
+  CHECK(cancelled->status == "cancelled");
+  CHECK(f.status_of(b.id) == "confirmed");
+  CHECK(f.status_of(c.id) == "waitlisted");
+  auto counts = f.require_counts_match(ev);
+  CHECK(counts.registered == 1);
+  CHECK(counts.waitlisted == 1);
+  CHECK(f.audits("registration.cancel", a.id) == 1);
+  CHECK(f.audits("registration.promote", b.id) == 1);
+  CHECK(f.audits("registration.promote", c.id) == 0);
+
+  SECTION("cancelling a waitlisted one promotes nobody") {
+    REQUIRE(f.cancel(c.id).ok());
+    CHECK(f.status_of(b.id) == "confirmed");
+    counts = f.require_counts_match(ev);
+    CHECK(counts.registered == 1);
+    CHECK(counts.waitlisted == 0);
+  }
+  SECTION("cancelling twice is refused") {
+    auto again = f.cancel(a.id);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.err().code == "already_cancelled");
+    CHECK(f.require_counts_match(ev).registered == 1);
+  }
+  SECTION("cancelling an unknown registration is not_found") {
+    CHECK(f.cancel(a.id + 1000).err().code == "not_found");
+  }
+}
+
+TEST_CASE("raising capacity promotes the waitlist in order and lowering it below confirmed is refused", "[registrations][capacity]") {
+  fixture f;
+  auto ev = f.make_event(1, true);
+  auto a = f.signed_up(ev, "张三", "13800000001");
+  auto b = f.signed_up(ev, "李四", "13800000002");
+  auto c = f.signed_up(ev, "王五", "13800000003");
+  auto dd = f.signed_up(ev, "赵六", "13800000004");
+
+  REQUIRE(f.change_capacity(ev, 3).ok());
+  CHECK(f.status_of(a.id) == "confirmed");
+  CHECK(f.status_of(b.id) == "confirmed");
+  CHECK(f.status_of(c.id) == "confirmed");
+  CHECK(f.status_of(dd.id) == "waitlisted");
+  auto counts = f.require_counts_match(ev);
+  CHECK(counts.registered == 3);
+  CHECK(counts.waitlisted == 1);
+
+  auto lower = f.change_capacity(ev, 2);
+  REQUIRE_FALSE(lower.ok());
+  CHECK(lower.err().kind == d::error_kind::invalid);
+  CHECK(lower.err().fields.count("capacity") == 1);
+  CHECK(f.s.find_event(ev)->capacity == 3);
+
+  CHECK(f.change_capacity(ev, 3).ok());  // equal to the confirmed count is fine
+  REQUIRE(f.change_capacity(ev, std::nullopt).ok());
+  CHECK(f.status_of(dd.id) == "confirmed");
+  counts = f.require_counts_match(ev);
+  CHECK(counts.registered == 4);
+  CHECK(counts.waitlisted == 0);
+}
+
+TEST_CASE("the same phone cannot register twice for one event", "[registrations][duplicate]") {
+  fixture f;
+  auto ev = f.make_event(10, true);
+  auto first = f.signed_up(ev, "张三", "+86 138 0013 8000");
+  CHECK(first.phone == "13800138000");
+
+  for (std::string phone : {"13800138000", "0086-138-0013-8000", "138 0013 8000"}) {
+    auto again = f.sign_up(ev, "张三丰", phone);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.err().code == "duplicate");
+    CHECK(again.err().kind == d::error_kind::conflict);
+    CHECK(again.err().extra.at("registration_id") == std::to_string(first.id));
+  }
+  CHECK(f.scalar("SELECT count(*) FROM registrations WHERE event_id = ?1", ev) == 1);
+
+  SECTION("another event takes the same phone") {
+    auto other = f.make_event(10, true);
+    CHECK(f.sign_up(other, "张三", "13800138000").ok());
+  }
+  SECTION("after a cancel the phone may register again") {
+    REQUIRE(f.cancel(first.id).ok());
+    auto again = f.sign_up(ev, "张三", "13800138000");
+    REQUIRE(again.ok());
+    CHECK(again->id != first.id);
+    CHECK(again->code != first.code);
+    CHECK(f.status_of(first.id) == "cancelled");
+    CHECK(f.require_counts_match(ev).registered == 1);
+  }
+  SECTION("a waitlisted registration also counts as a duplicate") {
+    auto small = f.make_event(0, true);
+    auto w = f.signed_up(small, "李四", "13900139000");
+    REQUIRE(w.status == "waitlisted");
+    CHECK(f.sign_up(small, "李四", "139-0013-9000").err().extra.at("registration_id") == std::to_string(w.id));
+  }
+}
+
+TEST_CASE("closed and missing events refuse sign-ups", "[registrations]") {
+  fixture f;
+  auto ev = f.make_event(10, false);
+  d::event_changes close;
+  close.status = "closed";
+  REQUIRE(f.job([&] { return d::update_event(f.s, f.admin, ev, close); }).ok());
+  CHECK(f.sign_up(ev, "张三", "13800000001").err().code == "event_closed");
+  CHECK(f.sign_up(ev + 100, "张三", "13800000001").err().code == "not_found");
+  CHECK(f.sign_up(ev, "张三", "not a phone").err().fields.count("phone") == 1);
+  CHECK(f.scalar("SELECT count(*) FROM registrations WHERE event_id = ?1", ev) == 0);
+}
+
+TEST_CASE("sign-ups are audited without the full phone number", "[registrations][audit]") {
+  fixture f;
+  auto ev = f.make_event(std::nullopt, false);
+  auto r = f.signed_up(ev, "张三明", "13812345678");
+  auto& q = f.s.db().prepare(
+      "SELECT actor, detail FROM audit_log WHERE action = 'registration.create' AND target = ?1");
+  q.bind(1, "registration:" + std::to_string(r.id));
+  REQUIRE(q.step());
+  std::string actor = q.get_text(0), detail = q.get_text(1);
+  q.reset();
+  CHECK(actor == "user:admin");
+  CHECK(detail.find("138****5678") != std::string::npos);
+  CHECK(detail.find("13812345678") == std::string::npos);
+  CHECK(detail.find("张三明") == std::string::npos);
+}
