@@ -32,6 +32,7 @@ error nonce_reused() {
 checkin_answer replay(storage::store& s, storage::nonce_record const& n) {
   checkin_answer a;
   a.result = outcome_from(n.outcome);
+  a.replayed = true;
   a.first = n.first;
   a.at = n.at;
   if (n.registration_id) {

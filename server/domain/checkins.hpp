@@ -12,6 +12,7 @@ struct checkin_answer {
                        event_cancelled };
   outcome result = outcome::not_found;
   bool first = false;
+  bool replayed = false;  // rebuilt from a retried nonce's first answer
   std::optional<std::string> at;
   std::optional<registration> reg;
   std::string event_title;

@@ -11,7 +11,7 @@ std::string target(id_t id) { return "registration:" + std::to_string(id); }
 error duplicate_of(registration const& existing) {
   error e = make_error(error_kind::conflict, "duplicate",
                        "该手机号已报名此活动 / this phone number is already registered for the event");
-  e.extra["registration_id"] = std::to_string(existing.id);
+  e.ids["registration_id"] = existing.id;
   return e;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Outcomes are values: a rule that refuses returns an error, it does not throw.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,7 +26,7 @@ struct error {
   std::string code;     // machine-readable, e.g. "duplicate"
   std::string message;  // for people, in Chinese first
   std::map<std::string, std::string> fields;
-  std::map<std::string, std::string> extra;  // e.g. {"registration_id": "12"}
+  std::map<std::string, std::int64_t> ids;  // e.g. {"registration_id": 12}
 };
 
 inline error make_error(error_kind k, std::string code, std::string message) {

@@ -20,7 +20,9 @@ response door_response(call& c, std::optional<answer_result> const& done) {
   auto const& a = done->value();
   json body = to_json(a, masked_for(c));
   switch (a.result) {
-    case outcome::checked_in: c.a.counters.checkin(); return json_response(c.req, http::status::created, body);
+    case outcome::checked_in:
+      if (!a.replayed) c.a.counters.checkin();
+      return json_response(c.req, http::status::created, body);
     case outcome::already: return json_response(c.req, http::status::ok, body);
     case outcome::not_found:
       return error_response(c.req, domain::make_error(domain::error_kind::not_found, "not_found",

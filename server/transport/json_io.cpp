@@ -100,7 +100,7 @@ json to_json(storage::audit_row const& a) {
 json error_body(domain::error const& e) {
   json err = {{"code", e.code}, {"message", e.message}, {"fields", json::object()}};
   for (auto const& [k, v] : e.fields) err["fields"][k] = v;
-  for (auto const& [k, v] : e.extra) err[k] = v;
+  for (auto const& [k, v] : e.ids) err[k] = v;
   return {{"error", err}};
 }
 

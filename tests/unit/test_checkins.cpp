@@ -1,4 +1,5 @@
-// The door against a real SQLite file: idempotent scans, refusals, undo, and the audit log.
+// The door against a real SQLite file: idempotent scans, refusals, kiosks, and the audit log.
+// Undoing a check-in is in test_undo.cpp.
 #include <chrono>
 #include <string>
 #include <thread>
@@ -9,122 +10,12 @@
 #include "domain/events.hpp"
 #include "domain/registrations.hpp"
 #include "domain/validate.hpp"
-#include "embedded.hpp"
-#include "storage/migrations.hpp"
-#include "storage/store.hpp"
-#include "support/temp_dir.hpp"
+#include "unit/domain_fixture.hpp"
 
 namespace d = qiandao::domain;
-namespace st = qiandao::storage;
 using outcome = d::checkin_answer::outcome;
-
-namespace {
-
-std::string migrated(std::string path) {
-  st::connection db(path, st::connection::mode::read_write);
-  st::migrate(db, qiandao::embedded::schema());
-  return path;
-}
-
-struct fixture {
-  qiandao::test::temp_dir dir;
-  st::store s{migrated(dir.file("qiandao.db"))};
-  d::actor admin{d::role_kind::admin, 1, "admin", std::nullopt};
-  int nonces = 0;
-
-  // One writer job: kept when the rule succeeded, rolled back when it refused.
-  template <class F>
-  auto job(F&& f) {
-    st::transaction tx(s.db());
-    auto r = f();
-    if (r.ok()) tx.commit();
-    return r;
-  }
-
-  d::id_t make_event(std::optional<std::int64_t> capacity, bool waitlist) {
-    d::event_changes c;
-    c.title = "中国医师节庆祝大会";
-    c.kind = "conference";
-    c.starts_at = "2024-08-19T09:00:00+08:00";
-    c.ends_at = "2024-08-19T11:00:00+08:00";
-    c.capacity.emplace(capacity);
-    c.waitlist = waitlist;
-    auto e = job([&] { return d::create_event(s, admin, c); });
-    REQUIRE(e.ok());
-    return e->id;
-  }
-
-  d::registration signed_up(d::id_t event_id, std::string const& phone) {
-    d::registration_input in{"张三明", phone, "青浦区中心医院", "doctor", std::nullopt};
-    auto r = job([&] { return d::register_participant(s, admin, event_id, in, "staff"); });
-    REQUIRE(r.ok());
-    return r.value();
-  }
-
-  std::string fresh_nonce() { return "nonce-" + std::to_string(++nonces) + "-abcdef"; }
-
-  d::result<d::checkin_answer> scan(std::string const& code, std::string const& nonce,
-                                    d::actor const& who) {
-    d::checkin_request req;
-    req.nonce = nonce;
-    req.code = code;
-    return job([&] { return d::check_in(s, who, req); });
-  }
-  d::result<d::checkin_answer> scan(std::string const& code, std::string const& nonce) {
-    return scan(code, nonce, admin);
-  }
-
-  d::checkin_answer admitted(std::string const& code, std::string const& nonce) {
-    auto a = scan(code, nonce);
-    REQUIRE(a.ok());
-    return a.value();
-  }
-
-  d::result<d::registration> undo(d::id_t checkin_id) {
-    return job([&] { return d::undo_checkin(s, admin, checkin_id); });
-  }
-
-  std::int64_t scalar(std::string const& sql, d::id_t id) {
-    auto& q = s.db().prepare(sql);
-    q.bind(1, id);
-    REQUIRE(q.step());
-    auto n = q.get_int(0);
-    q.reset();
-    return n;
-  }
-  std::int64_t checkin_rows(d::id_t registration_id) {
-    return scalar("SELECT count(*) FROM checkins WHERE registration_id = ?1", registration_id);
-  }
-  std::int64_t live_checkins(d::id_t registration_id) {
-    return scalar("SELECT count(*) FROM checkins WHERE registration_id = ?1 AND undone_at IS NULL",
-                  registration_id);
-  }
-
-  std::int64_t audits(std::string const& action, std::string const& target) {
-    auto& q = s.db().prepare("SELECT count(*) FROM audit_log WHERE action = ?1 AND target = ?2");
-    q.bind(1, action).bind(2, target);
-    REQUIRE(q.step());
-    auto n = q.get_int(0);
-    q.reset();
-    return n;
-  }
-
-  d::event_counts require_counts_match(d::id_t event_id) {
-    auto e = s.find_event(event_id);
-    REQUIRE(e);
-    CHECK(e->counts.registered ==
-          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'confirmed'", event_id));
-    CHECK(e->counts.waitlisted ==
-          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'waitlisted'", event_id));
-    CHECK(e->counts.checked_in ==
-          scalar("SELECT count(*) FROM checkins WHERE event_id = ?1 AND undone_at IS NULL", event_id));
-    return e->counts;
-  }
-};
-
-std::string target(d::registration const& r) { return "registration:" + std::to_string(r.id); }
-
-}  // namespace
+using fixture = qiandao::test::checkin_fixture;
+using qiandao::test::target;
 
 TEST_CASE("a first scan checks the registration in once", "[checkins]") {
   fixture f;
@@ -323,52 +214,6 @@ TEST_CASE("a check-in by registration id works like a scan", "[checkins]") {
   CHECK(a->result == outcome::checked_in);
   CHECK(f.scalar("SELECT count(*) FROM checkins WHERE registration_id = ?1 AND method = 'lookup'", r.id) == 1);
   CHECK(f.admitted(r.code, f.fresh_nonce()).result == outcome::already);
-}
-
-TEST_CASE("an undone check-in can be checked in again, and undone only once", "[checkins][undo]") {
-  fixture f;
-  auto ev = f.make_event(10, false);
-  auto r = f.signed_up(ev, "13800000001");
-  auto first = f.admitted(r.code, f.fresh_nonce());
-  REQUIRE(first.reg->checkin_id);
-  d::id_t const first_checkin = *first.reg->checkin_id;
-
-  auto undone = f.undo(first_checkin);
-  REQUIRE(undone.ok());
-  CHECK_FALSE(undone->checked_in_at);
-  CHECK_FALSE(undone->checkin_id);
-  CHECK(f.require_counts_match(ev).checked_in == 0);
-  CHECK(f.audits("checkin.undo", target(r)) == 1);
-  CHECK(f.scalar("SELECT count(*) FROM checkins WHERE id = ?1 AND undone_by = 'user:admin'", first_checkin) == 1);
-
-  auto again = f.admitted(r.code, f.fresh_nonce());
-  CHECK(again.result == outcome::checked_in);
-  CHECK(again.first);
-  REQUIRE(again.reg->checkin_id);
-  CHECK(*again.reg->checkin_id != first_checkin);
-  CHECK(f.checkin_rows(r.id) == 2);
-  CHECK(f.live_checkins(r.id) == 1);
-  CHECK(f.require_counts_match(ev).checked_in == 1);
-
-  auto twice = f.undo(first_checkin);
-  REQUIRE_FALSE(twice.ok());
-  CHECK(twice.err().code == "already_undone");
-  CHECK(f.live_checkins(r.id) == 1);
-  CHECK(f.undo(first_checkin + 1000).err().code == "not_found");
-}
-
-TEST_CASE("a checked-in registration cannot be cancelled until the check-in is undone", "[checkins][undo]") {
-  fixture f;
-  auto ev = f.make_event(10, false);
-  auto r = f.signed_up(ev, "13800000001");
-  auto a = f.admitted(r.code, f.fresh_nonce());
-  auto cancel = [&] { return f.job([&] { return d::cancel_registration(f.s, f.admin, r.id); }); };
-  CHECK(cancel().err().code == "checked_in");
-  REQUIRE(f.undo(*a.reg->checkin_id).ok());
-  CHECK(cancel().ok());
-  auto counts = f.require_counts_match(ev);
-  CHECK(counts.registered == 0);
-  CHECK(counts.checked_in == 0);
 }
 
 TEST_CASE("every change at the door leaves one audit row per step", "[checkins][audit]") {

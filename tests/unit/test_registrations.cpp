@@ -1,64 +1,19 @@
 // Sign-ups against a real SQLite file: capacity, waitlist, promotion, duplicates, counts.
+#include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "domain/events.hpp"
 #include "domain/registrations.hpp"
-#include "embedded.hpp"
-#include "storage/migrations.hpp"
-#include "storage/store.hpp"
-#include "support/temp_dir.hpp"
+#include "unit/domain_fixture.hpp"
 
 namespace d = qiandao::domain;
-namespace st = qiandao::storage;
 
 namespace {
 
-std::string migrated(std::string path) {
-  st::connection db(path, st::connection::mode::read_write);
-  st::migrate(db, qiandao::embedded::schema());
-  return path;
-}
-
-struct fixture {
-  qiandao::test::temp_dir dir;
-  st::store s{migrated(dir.file("qiandao.db"))};
-  d::actor admin{d::role_kind::admin, 1, "admin", std::nullopt};
-
-  // One writer job: kept when the rule succeeded, rolled back when it refused.
-  template <class F>
-  auto job(F&& f) {
-    st::transaction tx(s.db());
-    auto r = f();
-    if (r.ok()) tx.commit();
-    return r;
-  }
-
-  d::id_t make_event(std::optional<std::int64_t> capacity, bool waitlist) {
-    d::event_changes c;
-    c.title = "健康知识汇·科普智慧堂";
-    c.kind = "lecture";
-    c.starts_at = "2024-08-19T09:00:00+08:00";
-    c.ends_at = "2024-08-19T11:00:00+08:00";
-    c.capacity.emplace(capacity);
-    c.waitlist = waitlist;
-    auto e = job([&] { return d::create_event(s, admin, c); });
-    REQUIRE(e.ok());
-    return e->id;
-  }
-
-  d::result<d::registration> sign_up(d::id_t event_id, std::string const& name,
-                                     std::string const& phone) {
-    d::registration_input in{name, phone, "青浦区中心医院", "doctor", std::nullopt};
-    return job([&] { return d::register_participant(s, admin, event_id, in, "staff"); });
-  }
-
-  d::registration signed_up(d::id_t event_id, std::string const& name, std::string const& phone) {
-    auto r = sign_up(event_id, name, phone);
-    REQUIRE(r.ok());
-    return r.value();
-  }
+struct fixture : qiandao::test::domain_fixture {
+  fixture() : domain_fixture({"健康知识汇·科普智慧堂", "lecture"}, {"张三", "青浦区中心医院", "doctor"}) {}
 
   d::result<d::registration> cancel(d::id_t id) {
     return job([&] { return d::cancel_registration(s, admin, id); });
@@ -71,38 +26,6 @@ struct fixture {
   }
 
   std::string status_of(d::id_t id) { return s.find_registration(id).value().status; }
-
-  std::int64_t scalar(std::string const& sql, d::id_t id) {
-    auto& q = s.db().prepare(sql);
-    q.bind(1, id);
-    REQUIRE(q.step());
-    auto n = q.get_int(0);
-    q.reset();
-    return n;
-  }
-
-  std::int64_t audits(std::string const& action, d::id_t registration_id) {
-    auto& q = s.db().prepare(
-        "SELECT count(*) FROM audit_log WHERE action = ?1 AND target = ?2");
-    q.bind(1, action).bind(2, "registration:" + std::to_string(registration_id));
-    REQUIRE(q.step());
-    auto n = q.get_int(0);
-    q.reset();
-    return n;
-  }
-
-  // The event's counters are a cache of the tables; they must never drift.
-  d::event_counts require_counts_match(d::id_t event_id) {
-    auto e = s.find_event(event_id);
-    REQUIRE(e);
-    CHECK(e->counts.registered ==
-          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'confirmed'", event_id));
-    CHECK(e->counts.waitlisted ==
-          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'waitlisted'", event_id));
-    CHECK(e->counts.checked_in ==
-          scalar("SELECT count(*) FROM checkins WHERE event_id = ?1 AND undone_at IS NULL", event_id));
-    return e->counts;
-  }
 };
 
 }  // namespace
@@ -257,7 +180,7 @@ TEST_CASE("the same phone cannot register twice for one event", "[registrations]
     REQUIRE_FALSE(again.ok());
     CHECK(again.err().code == "duplicate");
     CHECK(again.err().kind == d::error_kind::conflict);
-    CHECK(again.err().extra.at("registration_id") == std::to_string(first.id));
+    CHECK(again.err().ids.at("registration_id") == first.id);
   }
   CHECK(f.scalar("SELECT count(*) FROM registrations WHERE event_id = ?1", ev) == 1);
 
@@ -278,7 +201,7 @@ TEST_CASE("the same phone cannot register twice for one event", "[registrations]
     auto small = f.make_event(0, true);
     auto w = f.signed_up(small, "李四", "13900139000");
     REQUIRE(w.status == "waitlisted");
-    CHECK(f.sign_up(small, "李四", "139-0013-9000").err().extra.at("registration_id") == std::to_string(w.id));
+    CHECK(f.sign_up(small, "李四", "139-0013-9000").err().ids.at("registration_id") == w.id);
   }
 }
 

@@ -1,63 +1,22 @@
 // Walk-ins and phone look-ups at the door, against a real SQLite file.
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "domain/checkins.hpp"
-#include "domain/events.hpp"
 #include "domain/registrations.hpp"
-#include "embedded.hpp"
-#include "storage/migrations.hpp"
-#include "storage/store.hpp"
-#include "support/temp_dir.hpp"
+#include "unit/domain_fixture.hpp"
 
 namespace d = qiandao::domain;
-namespace st = qiandao::storage;
 using outcome = d::checkin_answer::outcome;
 
 namespace {
 
-std::string migrated(std::string path) {
-  st::connection db(path, st::connection::mode::read_write);
-  st::migrate(db, qiandao::embedded::schema());
-  return path;
-}
-
-struct fixture {
-  qiandao::test::temp_dir dir;
-  st::store s{migrated(dir.file("qiandao.db"))};
-  d::actor admin{d::role_kind::admin, 1, "admin", std::nullopt};
-  int nonces = 0;
-
-  // One writer job: kept when the rule succeeded, rolled back when it refused.
-  template <class F>
-  auto job(F&& f) {
-    st::transaction tx(s.db());
-    auto r = f();
-    if (r.ok()) tx.commit();
-    return r;
-  }
-
-  d::id_t make_event(std::optional<std::int64_t> capacity, bool waitlist, bool walk_ins) {
-    d::event_changes c;
-    c.title = "名医面对面义诊";
-    c.kind = "clinic";
-    c.starts_at = "2024-08-17T08:30:00+08:00";
-    c.ends_at = "2024-08-17T11:30:00+08:00";
-    c.capacity.emplace(capacity);
-    c.waitlist = waitlist;
-    c.walk_ins = walk_ins;
-    auto e = job([&] { return d::create_event(s, admin, c); });
-    REQUIRE(e.ok());
-    return e->id;
-  }
-
-  d::result<d::registration> sign_up(d::id_t event_id, std::string const& phone) {
-    d::registration_input in{"李四", phone, "盈浦街道社区", "public", std::nullopt};
-    return job([&] { return d::register_participant(s, admin, event_id, in, "staff"); });
-  }
-
-  std::string fresh_nonce() { return "walk-in-" + std::to_string(++nonces) + "-xyz"; }
+struct fixture : qiandao::test::domain_fixture {
+  fixture()
+      : domain_fixture({"名医面对面义诊", "clinic", "2024-08-17T08:30:00+08:00", "2024-08-17T11:30:00+08:00"},
+                       {"李四", "盈浦街道社区", "public"}, {"walk-in-", "-xyz"}) {}
 
   d::result<d::checkin_answer> walk_in(d::id_t event_id, std::string const& phone,
                                        std::string const& nonce, d::actor const& who) {
@@ -68,28 +27,8 @@ struct fixture {
     return walk_in(event_id, phone, fresh_nonce(), admin);
   }
 
-  std::int64_t scalar(std::string const& sql, d::id_t id) {
-    auto& q = s.db().prepare(sql);
-    q.bind(1, id);
-    REQUIRE(q.step());
-    auto n = q.get_int(0);
-    q.reset();
-    return n;
-  }
   std::int64_t registrations(d::id_t event_id) {
     return scalar("SELECT count(*) FROM registrations WHERE event_id = ?1", event_id);
-  }
-
-  d::event_counts require_counts_match(d::id_t event_id) {
-    auto e = s.find_event(event_id);
-    REQUIRE(e);
-    CHECK(e->counts.registered ==
-          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'confirmed'", event_id));
-    CHECK(e->counts.waitlisted ==
-          scalar("SELECT count(*) FROM registrations WHERE event_id = ?1 AND status = 'waitlisted'", event_id));
-    CHECK(e->counts.checked_in ==
-          scalar("SELECT count(*) FROM checkins WHERE event_id = ?1 AND undone_at IS NULL", event_id));
-    return e->counts;
   }
 };
 
