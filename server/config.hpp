@@ -21,6 +21,7 @@ struct config {
   int header_timeout_seconds = 10;
   int idle_timeout_seconds = 60;
   int session_hours = 12;
+  std::size_t max_batch = 512;  // requests per commit; 1 = one commit per request (benchmarks)
 };
 
 // Parses `serve` flags (argv after the subcommand). Throws std::invalid_argument with a

@@ -1,5 +1,6 @@
 // qiandao: serve, user add, device add, backup. Start-up errors become exit codes:
 // 0 done, 1 failed, 2 usage.
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -139,8 +140,18 @@ int backup(std::vector<std::string> args) {
   return 0;
 }
 
+// Thousands of boards need thousands of descriptors; the soft limit is often 1024.
+void raise_descriptor_limit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
 int serve(std::vector<std::string> const& args) {
   auto cfg = parse_serve_flags(args);
+  raise_descriptor_limit();
   if (cfg.demo) {
     domain::init_crypto();
     auto s = open_store(cfg.db_path);

@@ -138,6 +138,7 @@ struct board_delta {
   std::vector<board_checkin> recent;
   bool programme_changed = false;
   programme prog;
+  std::int64_t committed_at_us = 0;  // Unix microseconds when COMMIT returned
 };
 
 }  // namespace qiandao::domain

@@ -1,5 +1,6 @@
 #include "storage/writer.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -94,6 +95,9 @@ void writer::publish() {
   if (!listener_ || (changes.events.empty() && changes.recent.empty() && !changes.programme))
     return;
   domain::board_delta d;
+  d.committed_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   try {
     d.events = store_.board_events(changes.events);
     d.programme_changed = changes.programme;

@@ -16,7 +16,7 @@ class board_hub;
 
 struct app {
   app(config c, qiandao::metrics& m)
-      : cfg(std::move(c)), counters(m), readers(cfg.db_path), writer(cfg.db_path, m) {}
+      : cfg(std::move(c)), counters(m), readers(cfg.db_path), writer(cfg.db_path, m, cfg.max_batch) {}
 
   config cfg;
   qiandao::metrics& counters;

@@ -51,6 +51,7 @@ void board_hub::apply(domain::board_delta d) {
 }
 
 void board_hub::do_apply(domain::board_delta d) {
+  if (pending_since_us_ == 0) pending_since_us_ = d.committed_at_us;
   for (auto& e : d.events) {
     pending_events_.insert(e.id);
     events_[e.id] = std::move(e);
@@ -103,6 +104,9 @@ void board_hub::flush() {
   for (auto const& c : pending_recent_) j["recent"].push_back(recent_json(c));
   if (pending_programme_) j["programme"] = {{"title", prog_.title}, {"theme", prog_.theme}};
   j["totals"] = json::parse(totals_json());
+  // Lets a client measure commit-to-screen latency exactly (same machine clock).
+  j["committed_at_us"] = pending_since_us_;
+  pending_since_us_ = 0;
   pending_events_.clear();
   pending_recent_.clear();
   pending_programme_ = false;

@@ -58,6 +58,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::set<domain::id_t> pending_events_;
   std::vector<domain::board_checkin> pending_recent_;
   bool pending_programme_ = false;
+  std::int64_t pending_since_us_ = 0;  // the oldest commit the next update carries
   bool timer_armed_ = false;
   std::chrono::steady_clock::time_point last_flush_{};
   std::uint64_t version_ = 0;

@@ -8,7 +8,7 @@
 namespace qiandao::transport {
 
 websocket_session::websocket_session(net::ip::tcp::socket socket, std::shared_ptr<board_hub> hub)
-    : ws_(std::move(socket)), hub_(std::move(hub)) {}
+    : ws_(std::move(socket)), hub_(std::move(hub)), watchdog_(ws_.get_executor()) {}
 
 void websocket_session::run(http::request<http::string_body> req) {
   websocket::stream_base::timeout t{};
@@ -69,7 +69,7 @@ void websocket_session::write_next() {
   while (!queue_.empty() && !queue_.front().snapshot && queue_.front().version <= version_ &&
          next_seq_ > 0)
     queue_.pop_front();
-  if (queue_.empty()) {
+  if (queue_.empty() || closed_) {
     writing_ = false;
     return;
   }
@@ -77,10 +77,23 @@ void websocket_session::write_next() {
   prefix_ = "{\"seq\":" + std::to_string(next_seq_++) + ",";
   version_ = queue_.front().version;
   std::array<net::const_buffer, 2> bufs{net::buffer(prefix_), net::buffer(*queue_.front().body)};
+  arm_watchdog();
   ws_.async_write(bufs, beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
+void websocket_session::arm_watchdog() {
+  watchdog_.expires_after(write_deadline);
+  watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->writing_ || self->closed_) return;  // the write finished in time
+    std::fprintf(stderr, "qiandao: board stopped reading for %llds, closing it\n",
+                 static_cast<long long>(write_deadline.count()));
+    self->closed_ = true;
+    beast::get_lowest_layer(self->ws_).close();  // aborts the stuck write
+  });
+}
+
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  watchdog_.cancel();
   if (ec) return fail(ec, "write");
   queue_.pop_front();
   write_next();
@@ -98,6 +111,7 @@ void websocket_session::close() {
 
 void websocket_session::fail(beast::error_code ec, char const* what) {
   closed_ = true;
+  watchdog_.cancel();
   queue_.clear();
   if (accepted_) hub_->leave(this);
   // Expected endings are not errors.

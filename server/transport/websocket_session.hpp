@@ -2,6 +2,7 @@
 // One board connection. One write in flight, behind a bounded queue; on overflow the
 // backlog is dropped and a fresh snapshot is sent when the client can take it.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -19,6 +20,8 @@ namespace websocket = beast::websocket;
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
   static constexpr std::size_t max_queue = 8;
+  // A board whose single write has not finished by then has stopped reading: close it.
+  static constexpr std::chrono::seconds write_deadline{10};
 
   websocket_session(net::ip::tcp::socket socket, std::shared_ptr<board_hub> hub);
 
@@ -34,10 +37,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void write_next();
   void on_write(beast::error_code ec, std::size_t);
   void fail(beast::error_code ec, char const* what);
+  void arm_watchdog();
 
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<board_hub> hub_;
   beast::flat_buffer read_buffer_;
+  net::steady_timer watchdog_;
   std::deque<board_frame> queue_;
   std::string prefix_;
   std::uint64_t next_seq_ = 0;
