@@ -61,7 +61,7 @@ void websocket_session::on_deliver(board_frame f) {
     return;
   }
   queue_.push_back(std::move(f));
-  if (!writing_) write_next();
+  if (!in_flight_) write_next();
 }
 
 void websocket_session::write_next() {
@@ -69,14 +69,12 @@ void websocket_session::write_next() {
   while (!queue_.empty() && !queue_.front().snapshot && queue_.front().version <= version_ &&
          next_seq_ > 0)
     queue_.pop_front();
-  if (queue_.empty() || closed_) {
-    writing_ = false;
-    return;
-  }
-  writing_ = true;
+  if (queue_.empty() || closed_) return;
+  in_flight_ = std::move(queue_.front());
+  queue_.pop_front();
   prefix_ = "{\"seq\":" + std::to_string(next_seq_++) + ",";
-  version_ = queue_.front().version;
-  std::array<net::const_buffer, 2> bufs{net::buffer(prefix_), net::buffer(*queue_.front().body)};
+  version_ = in_flight_->version;
+  std::array<net::const_buffer, 2> bufs{net::buffer(prefix_), net::buffer(*in_flight_->body)};
   arm_watchdog();
   ws_.async_write(bufs, beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
@@ -84,7 +82,7 @@ void websocket_session::write_next() {
 void websocket_session::arm_watchdog() {
   watchdog_.expires_after(write_deadline);
   watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec || !self->writing_ || self->closed_) return;  // the write finished in time
+    if (ec || !self->in_flight_ || self->closed_) return;  // the write finished in time
     std::fprintf(stderr, "qiandao: board stopped reading for %llds, closing it\n",
                  static_cast<long long>(write_deadline.count()));
     self->closed_ = true;
@@ -94,8 +92,8 @@ void websocket_session::arm_watchdog() {
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   watchdog_.cancel();
+  in_flight_.reset();
   if (ec) return fail(ec, "write");
-  queue_.pop_front();
   write_next();
 }
 

@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "transport/board_hub.hpp"
 
@@ -43,12 +44,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::shared_ptr<board_hub> hub_;
   beast::flat_buffer read_buffer_;
   net::steady_timer watchdog_;
-  std::deque<board_frame> queue_;
+  std::deque<board_frame> queue_;     // waiting frames; the bound applies to these
+  std::optional<board_frame> in_flight_;  // the one being written: its buffers must outlive the write
   std::string prefix_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t version_ = 0;  // state version of the last frame written
   bool accepted_ = false;
-  bool writing_ = false;
   bool awaiting_snapshot_ = false;
   bool closed_ = false;
 };

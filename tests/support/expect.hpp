@@ -43,8 +43,10 @@ inline nlohmann::json require_status(http_response const& r, int status) {
 
 // True when `text` holds something shaped like a full mainland mobile number or a ticket
 // code (26 Crockford base-32 characters).
+// An 11-digit mobile number standing alone (not a slice of a longer number such as a
+// microsecond timestamp).
 inline bool has_phone_like(std::string const& text) {
-  static std::regex const phone("1[3-9][0-9]{9}");
+  static std::regex const phone("(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)");
   return std::regex_search(text, phone);
 }
 inline bool has_code_like(std::string const& text) {
