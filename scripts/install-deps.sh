@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libboost1.81-dev libsqlite3-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev
+  libboost1.81-dev libsqlite3-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev libssl-dev
   sqlite3
 )
 if [[ "${1:-}" == "--test" ]]; then

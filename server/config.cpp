@@ -44,10 +44,14 @@ config parse_serve_flags(std::vector<std::string> const& args) {
     else if (a == "--threads") c.io_threads = to_int(a, value(), 1, 64);
     else if (a == "--allow-origin") c.allowed_origins.push_back(value());
     else if (a == "--board-token") c.board_token = value();
+    else if (a == "--tls-cert") c.tls_cert = value();
+    else if (a == "--tls-key") c.tls_key = value();
     else if (a == "--max-batch") c.max_batch = static_cast<std::size_t>(to_int(a, value(), 1, 4096));
     else if (a == "--max-connections") c.max_connections = static_cast<std::size_t>(to_int(a, value(), 1, 1000000));
     else throw std::invalid_argument("unknown flag: " + a);
   }
+  if (c.tls_cert.has_value() != c.tls_key.has_value())
+    throw std::invalid_argument("--tls-cert and --tls-key go together");
   return c;
 }
 

@@ -15,6 +15,7 @@ struct config {
   int io_threads = 1;
   std::vector<std::string> allowed_origins;  // besides the server's own origin
   std::optional<std::string> board_token;    // when set, the board needs ?token= or a bearer
+  std::optional<std::string> tls_cert, tls_key;  // PEM files; when set, every connection is TLS
   std::size_t max_connections = 10000;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_import_bytes = 16 << 20;

@@ -17,6 +17,7 @@
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "transport/server.hpp"
+#include "transport/tls.hpp"
 
 namespace {
 
@@ -26,9 +27,12 @@ constexpr char const* usage = R"(qiandao — 签到: registration, check-in and 
 
   qiandao serve [--db FILE] [--listen HOST:PORT] [--demo] [--web-root DIR]
                 [--threads N] [--allow-origin ORIGIN] [--board-token TOKEN]
+                [--tls-cert PEM --tls-key PEM] [--max-batch N]
   qiandao user add NAME --role admin|staff [--db FILE]   (password from a prompt or stdin)
   qiandao device add NAME [--event ID] [--db FILE]      (prints the kiosk token once)
   qiandao backup FILE [--db FILE]                       (online backup of a live database)
+  qiandao cert [--out DIR] [--host NAME_OR_IP]... [--days N]
+                                       (self-signed TLS certificate for a venue: DIR/cert.pem, DIR/key.pem)
 )";
 
 struct usage_error : std::invalid_argument {
@@ -149,6 +153,20 @@ void raise_descriptor_limit() {
   }
 }
 
+int cert(std::vector<std::string> args) {
+  std::string dir = take_flag(args, "--out").value_or(".");
+  int days = std::stoi(take_flag(args, "--days").value_or("825"));
+  std::vector<std::string> hosts;
+  while (auto h = take_flag(args, "--host")) hosts.push_back(*h);
+  if (!args.empty()) throw usage_error("unexpected argument: " + args[0]);
+  if (days < 1 || days > 3650) throw usage_error("--days must be 1–3650");
+  std::filesystem::create_directories(dir);
+  transport::make_self_signed(dir + "/cert.pem", dir + "/key.pem", hosts, days);
+  std::cout << "wrote " << dir << "/cert.pem and " << dir << "/key.pem (valid " << days << " days)\n"
+            << "serve with: qiandao serve --tls-cert " << dir << "/cert.pem --tls-key " << dir << "/key.pem\n";
+  return 0;
+}
+
 int serve(std::vector<std::string> const& args) {
   auto cfg = parse_serve_flags(args);
   raise_descriptor_limit();
@@ -166,7 +184,7 @@ int serve(std::vector<std::string> const& args) {
   }
   transport::server srv(cfg);
   // Tests and scripts read this line to learn the port when --listen asked for :0.
-  std::cout << "Qiandao listening on http://" << cfg.listen_host << ":" << srv.port() << "/" << std::endl;
+  std::cout << "Qiandao listening on " << (cfg.tls_cert ? "https" : "http") << "://" << cfg.listen_host << ":" << srv.port() << "/" << std::endl;
   srv.run_until_signal();
   std::cout << "Qiandao stopped." << std::endl;
   return 0;
@@ -187,6 +205,7 @@ int main(int argc, char** argv) {
     if (cmd == "user" && !args.empty() && args[0] == "add") return user_add({args.begin() + 1, args.end()});
     if (cmd == "device" && !args.empty() && args[0] == "add") return device_add({args.begin() + 1, args.end()});
     if (cmd == "backup") return backup(args);
+    if (cmd == "cert") return cert(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "qiandao 0.1.0\n";
       return 0;

@@ -36,9 +36,11 @@ net::awaitable<bool> verify_off_thread(app& a, std::string hash, std::string pas
   co_return ok;
 }
 
-std::string session_cookie(std::string const& value, int max_age) {
-  return "qiandao_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age);
+std::string session_cookie(app const& a, std::string const& value, int max_age) {
+  std::string c = "qiandao_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(max_age);
+  if (a.cfg.tls_cert) c += "; Secure";  // over TLS the cookie never travels in clear
+  return c;
 }
 
 json actor_json(domain::actor const& who) {
@@ -99,7 +101,7 @@ net::awaitable<response> login(call& c) {
   domain::actor who{user->role == "admin" ? domain::role_kind::admin : domain::role_kind::staff,
                     user->id, user->username, std::nullopt};
   auto res = json_response(c.req, http::status::ok, {{"user", actor_json(who)}});
-  res.set(http::field::set_cookie, session_cookie(token, hours * 3600));
+  res.set(http::field::set_cookie, session_cookie(c.a, token, hours * 3600));
   co_return res;
 }
 
@@ -119,7 +121,7 @@ net::awaitable<response> logout(call& c) {
     }
   }
   auto res = json_response(c.req, http::status::ok, {{"ok", true}});
-  res.set(http::field::set_cookie, session_cookie("", 0));
+  res.set(http::field::set_cookie, session_cookie(c.a, "", 0));
   co_return res;
 }
 

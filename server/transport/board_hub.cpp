@@ -131,7 +131,7 @@ board_frame board_hub::snapshot() {
   return {snapshot_cache_, version_, true};
 }
 
-void board_hub::join(std::shared_ptr<websocket_session> s) {
+void board_hub::join(std::shared_ptr<board_subscriber> s) {
   net::post(strand_, [self = shared_from_this(), s = std::move(s)] {
     if (self->stopped_) {
       s->close();
@@ -144,7 +144,7 @@ void board_hub::join(std::shared_ptr<websocket_session> s) {
   });
 }
 
-void board_hub::leave(websocket_session* s) {
+void board_hub::leave(board_subscriber* s) {
   net::post(strand_, [self = shared_from_this(), s] {
     auto it = std::find_if(self->sessions_.begin(), self->sessions_.end(),
                            [s](auto const& p) { return p.get() == s; });
@@ -155,7 +155,7 @@ void board_hub::leave(websocket_session* s) {
   });
 }
 
-void board_hub::send_snapshot(std::shared_ptr<websocket_session> s) {
+void board_hub::send_snapshot(std::shared_ptr<board_subscriber> s) {
   net::post(strand_, [self = shared_from_this(), s = std::move(s)] {
     if (self->sessions_.contains(s)) s->deliver(self->snapshot());
   });

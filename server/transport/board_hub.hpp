@@ -18,7 +18,7 @@
 namespace qiandao::transport {
 
 namespace net = boost::asio;
-class websocket_session;
+class board_subscriber;
 
 // A frame's body without its seq, which each session puts in front:
 //   {"seq":N,  +  "type":"update",...}
@@ -34,9 +34,9 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
 
   // All thread-safe: each posts to the hub's strand.
   void apply(domain::board_delta d);
-  void join(std::shared_ptr<websocket_session> s);
-  void leave(websocket_session* s);
-  void send_snapshot(std::shared_ptr<websocket_session> s);
+  void join(std::shared_ptr<board_subscriber> s);
+  void leave(board_subscriber* s);
+  void send_snapshot(std::shared_ptr<board_subscriber> s);
   void shutdown();
 
   static constexpr std::chrono::milliseconds min_interval{100};  // ≤ 10 frames a second
@@ -63,7 +63,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::chrono::steady_clock::time_point last_flush_{};
   std::uint64_t version_ = 0;
   std::shared_ptr<std::string const> snapshot_cache_;
-  std::unordered_set<std::shared_ptr<websocket_session>> sessions_;
+  std::unordered_set<std::shared_ptr<board_subscriber>> sessions_;
   bool stopped_ = false;
 };
 

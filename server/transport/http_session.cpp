@@ -4,6 +4,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <type_traits>
 #include <boost/beast/websocket.hpp>
 
 #include "transport/board_hub.hpp"
@@ -44,15 +46,18 @@ bool board_token_ok(app const& a, request const& req) {
   return it != q.end() && it->second == *a.cfg.board_token;
 }
 
-std::string remote_of(beast::tcp_stream& s) {
+template <class Stream>
+std::string remote_of(Stream& s) {
   beast::error_code ec;
-  auto ep = s.socket().remote_endpoint(ec);
+  auto ep = beast::get_lowest_layer(s).socket().remote_endpoint(ec);
   return ec ? "unknown" : ep.address().to_string();
 }
 
 }  // namespace
 
-net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& r) {
+template <class Stream>
+net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
+  auto& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   std::string remote = remote_of(stream);
   for (;;) {
@@ -60,14 +65,14 @@ net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& 
     parser.header_limit(16 * 1024);
     parser.body_limit(a.cfg.max_body_bytes);
     // One deadline for the whole request: a slow sender (slowloris) is cut off.
-    stream.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
+    tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
     if (!ec && !parser.is_done()) {
       // Spreadsheet imports may be larger than any other body.
       std::string_view t = parser.get().target();
       if (t.substr(0, t.find('?')).ends_with("/registrations/import")) {
         parser.body_limit(a.cfg.max_import_bytes);
-        stream.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds * 6));
+        tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds * 6));
       }
       std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
     }
@@ -79,7 +84,7 @@ net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& 
                      ? refuse(11, http::status::payload_too_large, "too_large", "请求过大 / request too large")
                      : refuse(11, http::status::bad_request, "malformed", "无法解析的请求 / malformed request");
       a.counters.request("invalid", res.result_int());
-      stream.expires_after(std::chrono::seconds(5));
+      tcp.expires_after(std::chrono::seconds(5));
       co_await http::async_write(stream, res, tuple_awaitable);
       break;
     }
@@ -87,7 +92,7 @@ net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& 
     if (req.find(http::field::transfer_encoding) != req.end() || req.find(http::field::trailer) != req.end()) {
       auto res = refuse(req.version(), http::status::bad_request, "malformed",
                         "不支持分块传输，请使用 Content-Length / send Content-Length, not Transfer-Encoding");
-      stream.expires_after(std::chrono::seconds(5));
+      tcp.expires_after(std::chrono::seconds(5));
       co_await http::async_write(stream, res, tuple_awaitable);
       break;
     }
@@ -100,20 +105,28 @@ net::awaitable<void> run_http_session(beast::tcp_stream stream, app& a, router& 
         break;
       }
       a.counters.request("/api/v1/board/ws", 101);
-      stream.expires_never();
-      std::make_shared<websocket_session>(stream.release_socket(), a.hub)->run(std::move(req));
+      tcp.expires_never();
+      std::make_shared<websocket_session<Stream>>(std::move(stream), a.hub)->run(std::move(req));
       co_return;
     }
     // The writer may take a moment under load; the answer is still owed.
-    stream.expires_never();
+    tcp.expires_never();
     response res = co_await r.handle(req, remote);
     res.keep_alive(req.keep_alive() && !a.stopping.load());
-    stream.expires_after(std::chrono::seconds(30));
+    tcp.expires_after(std::chrono::seconds(30));
     auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
     if (wec || !res.keep_alive()) break;
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    beast::error_code ignored;
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  } else {
+    tcp.expires_after(std::chrono::seconds(3));
+    co_await stream.async_shutdown(tuple_awaitable);  // a peer that vanished is not an error
+  }
 }
+
+template net::awaitable<void> run_http_session(beast::tcp_stream, app&, router&);
+template net::awaitable<void> run_http_session(beast::ssl_stream<beast::tcp_stream>, app&, router&);
 
 }  // namespace qiandao::transport

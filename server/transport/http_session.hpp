@@ -10,6 +10,8 @@
 
 namespace qiandao::transport {
 
-net::awaitable<void> run_http_session(boost::beast::tcp_stream stream, app& a, router& r);
+// Stream is beast::tcp_stream, or beast::ssl_stream<beast::tcp_stream> after its handshake.
+template <class Stream>
+net::awaitable<void> run_http_session(Stream stream, app& a, router& r);
 
 }  // namespace qiandao::transport

@@ -6,14 +6,31 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cstdio>
 
 #include "transport/http_session.hpp"
 
 namespace qiandao::transport {
 
-listener::listener(net::io_context& ioc, net::ip::tcp::endpoint ep, app& a, router& r)
-    : ioc_(ioc), acceptor_(ioc), app_(a), router_(r) {
+namespace {
+
+// The handshake has its own deadline; a peer that never finishes it is simply dropped.
+net::awaitable<void> run_tls_session(net::ip::tcp::socket socket, net::ssl::context& ctx, app& a,
+                                     router& r) {
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream(boost::beast::tcp_stream(std::move(socket)), ctx);
+  boost::beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
+  auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server,
+                                              net::as_tuple(net::use_awaitable));
+  if (ec) co_return;
+  co_await run_http_session(std::move(stream), a, r);
+}
+
+}  // namespace
+
+listener::listener(net::io_context& ioc, net::ip::tcp::endpoint ep, app& a, router& r,
+                   net::ssl::context* tls)
+    : ioc_(ioc), acceptor_(ioc), app_(a), router_(r), tls_(tls) {
   acceptor_.open(ep.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(ep);
@@ -58,7 +75,9 @@ net::awaitable<void> listener::accept_loop() {
     socket.set_option(net::ip::tcp::no_delay(true));
     auto ex = socket.get_executor();
     open_.fetch_add(1);
-    net::co_spawn(ex, run_http_session(boost::beast::tcp_stream(std::move(socket)), app_, router_),
+    auto session = tls_ ? run_tls_session(std::move(socket), *tls_, app_, router_)
+                        : run_http_session(boost::beast::tcp_stream(std::move(socket)), app_, router_);
+    net::co_spawn(ex, std::move(session),
                   [this](std::exception_ptr e) {
                     open_.fetch_sub(1);
                     if (!e) return;

@@ -9,6 +9,7 @@
 #include "transport/board_hub.hpp"
 #include "transport/listener.hpp"
 #include "transport/router.hpp"
+#include "transport/tls.hpp"
 
 namespace qiandao::transport {
 
@@ -28,7 +29,8 @@ server::server(config cfg) {
                                           metrics_);
   app_->writer.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
   router_ = std::make_unique<router>(*app_);
-  listener_ = std::make_unique<listener>(ioc_, ep, *app_, *router_);
+  if (app_->cfg.tls_cert) tls_ = make_server_context(*app_->cfg.tls_cert, *app_->cfg.tls_key);
+  listener_ = std::make_unique<listener>(ioc_, ep, *app_, *router_, tls_.get());
 }
 
 server::~server() { stop(); }

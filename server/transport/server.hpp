@@ -2,6 +2,7 @@
 // The whole server: opens and migrates the database, wires storage, hub and router, runs
 // the I/O threads, and shuts down in order.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -31,6 +32,7 @@ class server {
   boost::asio::io_context ioc_;
   std::unique_ptr<app> app_;
   std::unique_ptr<router> router_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   std::unique_ptr<listener> listener_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;

@@ -7,10 +7,12 @@
 
 namespace qiandao::transport {
 
-websocket_session::websocket_session(net::ip::tcp::socket socket, std::shared_ptr<board_hub> hub)
-    : ws_(std::move(socket)), hub_(std::move(hub)), watchdog_(ws_.get_executor()) {}
+template <class Stream>
+websocket_session<Stream>::websocket_session(Stream&& stream, std::shared_ptr<board_hub> hub)
+    : ws_(std::move(stream)), hub_(std::move(hub)), watchdog_(ws_.get_executor()) {}
 
-void websocket_session::run(http::request<http::string_body> req) {
+template <class Stream>
+void websocket_session<Stream>::run(http::request<http::string_body> req) {
   websocket::stream_base::timeout t{};
   t.handshake_timeout = std::chrono::seconds(10);
   t.idle_timeout = std::chrono::seconds(20);  // a ping at half of it; gone if no answer
@@ -20,33 +22,38 @@ void websocket_session::run(http::request<http::string_body> req) {
       [](websocket::response_type& res) { res.set(http::field::server, "qiandao"); }));
   ws_.read_message_max(4096);  // boards only ever send control frames
   ws_.text(true);
-  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session<Stream>::on_accept, this->shared_from_this()));
 }
 
-void websocket_session::on_accept(beast::error_code ec) {
+template <class Stream>
+void websocket_session<Stream>::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "accept");
   accepted_ = true;
-  hub_->join(shared_from_this());
+  hub_->join(this->shared_from_this());
   do_read();
 }
 
-void websocket_session::do_read() {
-  ws_.async_read(read_buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+template <class Stream>
+void websocket_session<Stream>::do_read() {
+  ws_.async_read(read_buffer_, beast::bind_front_handler(&websocket_session<Stream>::on_read, this->shared_from_this()));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "read");
   read_buffer_.consume(read_buffer_.size());  // nothing a board says changes what it gets
   do_read();
 }
 
-void websocket_session::deliver(board_frame f) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(f)]() mutable {
+template <class Stream>
+void websocket_session<Stream>::deliver(board_frame f) {
+  net::post(ws_.get_executor(), [self = this->shared_from_this(), f = std::move(f)]() mutable {
     self->on_deliver(std::move(f));
   });
 }
 
-void websocket_session::on_deliver(board_frame f) {
+template <class Stream>
+void websocket_session<Stream>::on_deliver(board_frame f) {
   if (closed_) return;
   if (f.snapshot) {
     // A snapshot replaces whatever was waiting: it already holds all of it.
@@ -57,14 +64,15 @@ void websocket_session::on_deliver(board_frame f) {
   } else if (queue_.size() >= max_queue) {
     queue_.clear();
     awaiting_snapshot_ = true;
-    hub_->send_snapshot(shared_from_this());
+    hub_->send_snapshot(this->shared_from_this());
     return;
   }
   queue_.push_back(std::move(f));
   if (!in_flight_) write_next();
 }
 
-void websocket_session::write_next() {
+template <class Stream>
+void websocket_session<Stream>::write_next() {
   // Updates older than what the client already has (it got a later snapshot) are skipped.
   while (!queue_.empty() && !queue_.front().snapshot && queue_.front().version <= version_ &&
          next_seq_ > 0)
@@ -76,12 +84,13 @@ void websocket_session::write_next() {
   version_ = in_flight_->version;
   std::array<net::const_buffer, 2> bufs{net::buffer(prefix_), net::buffer(*in_flight_->body)};
   arm_watchdog();
-  ws_.async_write(bufs, beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+  ws_.async_write(bufs, beast::bind_front_handler(&websocket_session<Stream>::on_write, this->shared_from_this()));
 }
 
-void websocket_session::arm_watchdog() {
+template <class Stream>
+void websocket_session<Stream>::arm_watchdog() {
   watchdog_.expires_after(write_deadline);
-  watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  watchdog_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
     if (ec || !self->in_flight_ || self->closed_) return;  // the write finished in time
     std::fprintf(stderr, "qiandao: board stopped reading for %llds, closing it\n",
                  static_cast<long long>(write_deadline.count()));
@@ -90,15 +99,17 @@ void websocket_session::arm_watchdog() {
   });
 }
 
-void websocket_session::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t) {
   watchdog_.cancel();
   in_flight_.reset();
   if (ec) return fail(ec, "write");
   write_next();
 }
 
-void websocket_session::close() {
-  net::post(ws_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void websocket_session<Stream>::close() {
+  net::post(ws_.get_executor(), [self = this->shared_from_this()] {
     if (self->closed_ || !self->accepted_) return;
     self->closed_ = true;
     self->queue_.clear();
@@ -107,7 +118,8 @@ void websocket_session::close() {
   });
 }
 
-void websocket_session::fail(beast::error_code ec, char const* what) {
+template <class Stream>
+void websocket_session<Stream>::fail(beast::error_code ec, char const* what) {
   closed_ = true;
   watchdog_.cancel();
   queue_.clear();
@@ -118,5 +130,8 @@ void websocket_session::fail(beast::error_code ec, char const* what) {
     return;
   std::fprintf(stderr, "qiandao: board %s: %s\n", what, ec.message().c_str());
 }
+
+template class websocket_session<beast::tcp_stream>;
+template class websocket_session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace qiandao::transport

@@ -5,7 +5,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -18,17 +20,28 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
-class websocket_session : public std::enable_shared_from_this<websocket_session> {
+// What the hub needs of a board connection, whatever stream carries it.
+class board_subscriber {
+ public:
+  virtual ~board_subscriber() = default;
+  virtual void deliver(board_frame f) = 0;  // thread-safe
+  virtual void close() = 0;                 // thread-safe: a close frame, going away
+};
+
+// Stream is beast::tcp_stream, or beast::ssl_stream<beast::tcp_stream> when serving TLS.
+template <class Stream>
+class websocket_session final : public board_subscriber,
+                                public std::enable_shared_from_this<websocket_session<Stream>> {
  public:
   static constexpr std::size_t max_queue = 8;
   // A board whose single write has not finished by then has stopped reading: close it.
   static constexpr std::chrono::seconds write_deadline{10};
 
-  websocket_session(net::ip::tcp::socket socket, std::shared_ptr<board_hub> hub);
+  websocket_session(Stream&& stream, std::shared_ptr<board_hub> hub);
 
   void run(http::request<http::string_body> req);
-  void deliver(board_frame f);  // thread-safe
-  void close();                 // thread-safe: a close frame, going away
+  void deliver(board_frame f) override;
+  void close() override;
 
  private:
   void on_accept(beast::error_code ec);
@@ -40,7 +53,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void fail(beast::error_code ec, char const* what);
   void arm_watchdog();
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   std::shared_ptr<board_hub> hub_;
   beast::flat_buffer read_buffer_;
   net::steady_timer watchdog_;
