@@ -169,23 +169,33 @@ std::string mask_id_number(std::string_view id) {
          std::string(id.substr(id.size() - 4));
 }
 
-static constexpr std::string_view crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+namespace {
 
-std::string new_ticket_code() {
-  std::array<unsigned char, 17> bytes{};  // 136 bits; 26 symbols × 5 bits use 130 of them
+// `n` random bytes from the OS CSPRNG, written as symbols of an alphabet of 2^bits letters.
+std::string random_symbols(std::size_t n, std::string_view alphabet, int bits) {
+  std::vector<unsigned char> bytes(n);
   fill_random(bytes.data(), bytes.size());
   std::string out;
   std::uint32_t acc = 0;
-  int bits = 0;
+  int held = 0;
+  std::uint32_t const mask = (1u << bits) - 1;
   for (unsigned char b : bytes) {
     acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 5 && out.size() < 26) {
-      out += crockford[(acc >> (bits - 5)) & 31];
-      bits -= 5;
+    held += 8;
+    while (held >= bits) {
+      out += alphabet[(acc >> (held - bits)) & mask];
+      held -= bits;
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string new_ticket_code() {
+  // Crockford base 32: no I, L, O or U, so a scanner typing it cannot confuse letters.
+  // 17 bytes give 27 symbols; 26 of them carry 130 bits.
+  return random_symbols(17, "0123456789ABCDEFGHJKMNPQRSTVWXYZ", 5).substr(0, 26);
 }
 
 std::string normalize_code(std::string_view raw) {
@@ -201,23 +211,9 @@ std::string normalize_code(std::string_view raw) {
 }
 
 std::string new_secret_token() {
-  std::array<unsigned char, 32> bytes{};
-  fill_random(bytes.data(), bytes.size());
-  static constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char b : bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      out += alphabet[(acc >> (bits - 6)) & 63];
-      bits -= 6;
-    }
-  }
-  if (bits > 0) out += alphabet[(acc << (6 - bits)) & 63];
-  return out;
+  // 258 bits, URL-safe base 64 without padding (43 symbols).
+  return random_symbols(33, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 6)
+      .substr(0, 43);
 }
 
 std::optional<std::int64_t> parse_time(std::string_view s) {

@@ -53,11 +53,9 @@ net::awaitable<response> check_in(call& c) {
   req.event_id = get_int(*body, "event_id", f, false);
   if (req.code && req.registration_id) f.add("code", "code 与 registration_id 只能给一个 / give code or registration_id, not both");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
-  auto done = co_await commit<answer_result>(c.a.writer, [&](storage::store& s) {
-    auto r = domain::check_in(s, *c.who, req);
-    bool keep = r.ok();  // refusals keep their audit row and nonce
-    return std::pair{std::move(r), keep};
-  });
+  // A refused scan is still an ok() answer: its audit row and nonce are kept.
+  auto done = co_await commit_rule<domain::checkin_answer>(
+      c.a.writer, [&](storage::store& s) { return domain::check_in(s, *c.who, req); });
   co_return door_response(c, done);
 }
 
@@ -70,11 +68,8 @@ net::awaitable<response> walk_in(call& c) {
   auto nonce = get_string(*body, "nonce", f, true).value_or("");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
-  auto done = co_await commit<answer_result>(c.a.writer, [&](storage::store& s) {
-    auto r = domain::walk_in(s, *c.who, event_id, in, nonce);
-    bool keep = r.ok();
-    return std::pair{std::move(r), keep};
-  });
+  auto done = co_await commit_rule<domain::checkin_answer>(
+      c.a.writer, [&](storage::store& s) { return domain::walk_in(s, *c.who, event_id, in, nonce); });
   co_return door_response(c, done);
 }
 
@@ -98,11 +93,8 @@ net::awaitable<response> lookup(call& c) {
 
 net::awaitable<response> undo(call& c) {
   auto id = c.ids.at(0);
-  auto done = co_await commit<domain::result<domain::registration>>(c.a.writer, [&](storage::store& s) {
-    auto r = domain::undo_checkin(s, *c.who, id);
-    bool keep = r.ok();
-    return std::pair{std::move(r), keep};
-  });
+  auto done = co_await commit_rule<domain::registration>(
+      c.a.writer, [&](storage::store& s) { return domain::undo_checkin(s, *c.who, id); });
   if (!done) co_return unavailable(c.req);
   if (!*done) co_return error_response(c.req, done->err());
   co_return json_response(c.req, http::status::ok, to_json(done->value(), false));

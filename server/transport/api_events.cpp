@@ -29,11 +29,8 @@ net::awaitable<response> save_event(call& c, bool create) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   std::optional<domain::id_t> id;
   if (!create) id = c.ids.at(0);
-  auto done = co_await commit<domain::result<domain::event>>(c.a.writer, [&](storage::store& s) {
-    auto r = create ? domain::create_event(s, *c.who, changes)
-                    : domain::update_event(s, *c.who, *id, changes);
-    bool keep = r.ok();
-    return std::pair{std::move(r), keep};
+  auto done = co_await commit_rule<domain::event>(c.a.writer, [&](storage::store& s) {
+    return create ? domain::create_event(s, *c.who, changes) : domain::update_event(s, *c.who, *id, changes);
   });
   if (!done) co_return unavailable(c.req);
   if (!*done) co_return error_response(c.req, done->err());

@@ -24,10 +24,8 @@ net::awaitable<response> create(call& c) {
   auto in = read_registration_input(*body, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
-  auto done = co_await commit<reg_result>(c.a.writer, [&](storage::store& s) {
-    auto r = domain::register_participant(s, *c.who, event_id, in, "staff");
-    bool keep = r.ok();
-    return std::pair{std::move(r), keep};
+  auto done = co_await commit_rule<domain::registration>(c.a.writer, [&](storage::store& s) {
+    return domain::register_participant(s, *c.who, event_id, in, "staff");
   });
   co_return answer(c, done, http::status::created);
 }
@@ -77,10 +75,8 @@ net::awaitable<response> get_one(call& c) {
 
 net::awaitable<response> cancel(call& c) {
   auto id = c.ids.at(0);
-  auto done = co_await commit<reg_result>(c.a.writer, [&](storage::store& s) {
-    auto r = domain::cancel_registration(s, *c.who, id);
-    bool keep = r.ok();
-    return std::pair{std::move(r), keep};
+  auto done = co_await commit_rule<domain::registration>(c.a.writer, [&](storage::store& s) {
+    return domain::cancel_registration(s, *c.who, id);
   });
   co_return answer(c, done, http::status::ok);
 }

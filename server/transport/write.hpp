@@ -10,6 +10,7 @@
 #include <optional>
 #include <utility>
 
+#include "domain/result.hpp"
 #include "storage/writer.hpp"
 
 namespace qiandao::transport {
@@ -58,6 +59,17 @@ net::awaitable<std::optional<R>> commit(storage::writer& w, write_fn<R> fn) {
         w.submit(std::make_unique<write_job<R, H>>(std::unique_ptr<write_fn<R>>(raw), std::move(done)));
       },
       net::use_awaitable);
+}
+
+// A domain rule on the writer: its writes are kept when it succeeds and rolled back when it
+// refuses. Empty when the batch could not be committed.
+template <class T, class Rule>
+net::awaitable<std::optional<domain::result<T>>> commit_rule(storage::writer& w, Rule rule) {
+  co_return co_await commit<domain::result<T>>(w, [&rule](storage::store& s) {
+    auto r = rule(s);
+    bool keep = r.ok();
+    return std::pair{std::move(r), keep};
+  });
 }
 
 }  // namespace qiandao::transport
