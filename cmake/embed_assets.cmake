@@ -12,13 +12,15 @@ function(qiandao_embed target)
   set(i 0)
   foreach(rel IN LISTS E_FILES)
     set(src ${E_BASE}/${rel})
-    set(out ${outdir}/f${i}.cpp)
+    # Symbols carry the table's name: two tables' f0 would otherwise collide at link time.
+    set(sym ${E_NAME}_f${i})
+    set(out ${outdir}/${sym}.cpp)
     add_custom_command(OUTPUT ${out}
-      COMMAND ${CMAKE_COMMAND} -DIN=${src} -DOUT=${out} -DSYM=f${i} -P ${QIANDAO_EMBED_SCRIPT}
+      COMMAND ${CMAKE_COMMAND} -DIN=${src} -DOUT=${out} -DSYM=${sym} -P ${QIANDAO_EMBED_SCRIPT}
       DEPENDS ${src} ${QIANDAO_EMBED_SCRIPT} VERBATIM)
     list(APPEND parts ${out})
-    string(APPEND decls "extern unsigned char const f${i}[]; extern std::size_t const f${i}_size;\n")
-    string(APPEND index "  {\"${rel}\", std::string_view(reinterpret_cast<char const*>(f${i}), f${i}_size)},\n")
+    string(APPEND decls "extern unsigned char const ${sym}[]; extern std::size_t const ${sym}_size;\n")
+    string(APPEND index "  {\"${rel}\", std::string_view(reinterpret_cast<char const*>(${sym}), ${sym}_size)},\n")
     math(EXPR i "${i} + 1")
   endforeach()
   set(table ${outdir}/${E_NAME}.cpp)

@@ -1,10 +1,61 @@
 # Every file under web/ that the binary serves at /web/<path> (pages map "/", "/kiosk",
 # "/board" to */index.html). List new files here: no globs, so a stray file never ships.
+# tests/browser/files.test.mjs fails when a file under web/ is missing from this list.
 set(QIANDAO_WEB_FILES
+  shared/api.js
+  shared/board_feed.js
+  shared/dom.js
+  shared/format.js
+  shared/i18n.js
+  shared/icons.js
+  shared/icon.svg
+  shared/strings.js
+  shared/style.css
+  shared/ticket.css
   staff/index.html
+  staff/staff.css
+  staff/app.js
+  staff/router.js
+  staff/session.js
+  staff/ui.js
+  staff/views/devices.js
+  staff/views/event.js
+  staff/views/event_chrome.js
+  staff/views/event_form.js
+  staff/views/events.js
+  staff/views/import.js
+  staff/views/login.js
+  staff/views/print.js
+  staff/views/reg_table.js
+  staff/views/register.js
+  staff/views/registration.js
+  staff/views/waitlist.js
   kiosk/index.html
+  kiosk/kiosk.css
+  kiosk/app.js
+  kiosk/camera.js
+  kiosk/door.js
+  kiosk/lookup.js
+  kiosk/pairing.js
+  kiosk/queue.js
+  kiosk/result.js
+  kiosk/scanner.js
+  kiosk/screens.js
+  kiosk/sound.js
+  kiosk/walkin.js
   board/index.html
-  shared/style.css)
+  board/board.css
+  board/app.js
+  board/cards.js
+  board/chart.js
+  board/counter.js
+  board/recent.js
+  board/stage.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
-set(QIANDAO_VENDOR_FILES)
+#   echarts: the board's check-ins-per-minute chart.
+#   @zxing/library: decodes QR codes from the kiosk camera where Chromium's native
+#   BarcodeDetector is missing (pure JavaScript: no WebAssembly, which the CSP forbids).
+set(QIANDAO_VENDOR_FILES
+  echarts/dist/echarts.min.js
+  @zxing/library/umd/index.min.js)

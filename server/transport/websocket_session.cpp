@@ -126,7 +126,8 @@ void websocket_session<Stream>::fail(beast::error_code ec, char const* what) {
   if (accepted_) hub_->leave(this);
   // Expected endings are not errors.
   if (ec == websocket::error::closed || ec == net::error::operation_aborted ||
-      ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset)
+      ec == beast::error::timeout || ec == net::error::eof || ec == net::error::connection_reset ||
+      ec == net::error::not_connected || ec == net::error::broken_pipe)
     return;
   std::fprintf(stderr, "qiandao: board %s: %s\n", what, ec.message().c_str());
 }

@@ -1,0 +1,106 @@
+// The staff app: sign-in, then a header and hash-routed views.
+import { get, post } from '../shared/api.js';
+import { h } from '../shared/dom.js';
+import { t, langSwitch, onLangChange } from '../shared/i18n.js';
+import { createRouter } from './router.js';
+import { session, setUser, onUserChange, isAdmin } from './session.js';
+import { loginView } from './views/login.js';
+import { eventsView } from './views/events.js';
+import { eventFormView } from './views/event_form.js';
+import { eventView } from './views/event.js';
+import { waitlistView } from './views/waitlist.js';
+import { registerView } from './views/register.js';
+import { importView } from './views/import.js';
+import { printView } from './views/print.js';
+import { registrationView } from './views/registration.js';
+import { devicesView } from './views/devices.js';
+import { errorText } from './ui.js';
+
+const routes = [
+  ['/', eventsView],
+  ['/events/new', eventFormView],
+  ['/events/:id', eventView],
+  ['/events/:id/edit', eventFormView],
+  ['/events/:id/waitlist', waitlistView],
+  ['/events/:id/register', registerView],
+  ['/events/:id/import', importView],
+  ['/events/:id/print', printView],
+  ['/registrations/:id', registrationView],
+  ['/devices', devicesView],
+];
+
+const app = document.getElementById('app');
+const switcher = langSwitch('btn btn-quiet lang-switch');
+let router = null;
+
+function navLink(href, key, match) {
+  return h('a', { href, class: 'nav-link', dataset: { match } }, t(key));
+}
+
+function header() {
+  const user = session.user;
+  return h('header', { class: 'topbar' },
+    h('a', { class: 'brand', href: '#/' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '签'),
+      h('span', { class: 'brand-text' }, h('strong', {}, t('app.name')), h('small', {}, t('app.staff_subtitle')))),
+    h('nav', { class: 'nav', 'aria-label': t('nav.label') },
+      navLink('#/', 'nav.events', 'events'),
+      isAdmin() ? navLink('#/devices', 'nav.devices', 'devices') : null,
+      h('a', { href: '/board', target: '_blank', rel: 'noopener', class: 'nav-link' }, t('nav.board'), ' ↗')),
+    h('div', { class: 'topbar-right' },
+      switcher,
+      h('span', { class: 'user-chip', title: user.username },
+        h('span', { class: 'user-name' }, user.username),
+        h('span', { class: 'user-role' }, t(`role.${user.role}`))),
+      h('button', { class: 'btn btn-quiet', type: 'button', onclick: signOut }, t('nav.sign_out'))));
+}
+
+function markNav(pattern) {
+  const section = pattern.startsWith('/devices') ? 'devices' : 'events';
+  for (const a of app.querySelectorAll('.nav-link[data-match]')) a.classList.toggle('active', a.dataset.match === section);
+}
+
+function showShell() {
+  const main = h('main', { class: 'main', id: 'main' });
+  app.replaceChildren(header(), main);
+  router?.stop();
+  router = createRouter(routes, main, { onRoute: markNav });
+  router.render();
+}
+
+function showLogin() {
+  router?.stop();
+  router = null;
+  const box = h('div', { class: 'login-wrap' });
+  app.replaceChildren(box);
+  loginView(box, switcher);
+}
+
+async function signOut() {
+  try { await post('/logout', {}); } catch { /* signed out locally either way */ }
+  setUser(null);
+}
+
+function render() {
+  if (session.user) showShell();
+  else showLogin();
+}
+
+async function boot() {
+  try {
+    const me = await get('/me');
+    session.user = me.user.role === 'kiosk' ? null : me.user;
+  } catch (e) {
+    session.user = null;
+    if (e.status !== 401) {
+      app.replaceChildren(h('div', { class: 'boot-error alert alert-error' }, errorText(e),
+        h('button', { class: 'btn', onclick: boot }, t('common.retry'))));
+      return;
+    }
+  }
+  render();
+}
+
+onUserChange(render);
+onLangChange(render);
+boot();

@@ -1,0 +1,53 @@
+// One event's registrations: search by name, phone, work unit or ticket code; filter by status.
+import { get } from '../../shared/api.js';
+import { h, replace } from '../../shared/dom.js';
+import { t } from '../../shared/i18n.js';
+import { withEvent } from './event_chrome.js';
+import { regTable, pager } from './reg_table.js';
+import { alertBox, errorText, loading, select } from '../ui.js';
+import { handleAuthError } from '../session.js';
+
+const LIMIT = 50;
+
+export async function eventView({ root, params, query }) {
+  const ev = await withEvent(root, params.id, 'list');
+  if (!ev) return undefined;
+  const state = { q: query.get('q') || '', status: query.get('status') || '', offset: Number(query.get('offset')) || 0 };
+  const q = h('input', { type: 'search', class: 'search-input', value: state.q, placeholder: t('search.placeholder'), 'aria-label': t('search.label'), autocomplete: 'off' });
+  const status = select([['', t('search.any_status')], ['confirmed', t('status.confirmed')], ['waitlisted', t('status.waitlisted')], ['cancelled', t('status.cancelled')]], { value: state.status, 'aria-label': t('reg.status') });
+  const results = h('div', { class: 'results' });
+  root.append(h('section', { class: 'card' },
+    h('div', { class: 'toolbar' }, q, status,
+      h('a', { class: 'btn btn-primary', href: `#/events/${ev.id}/register` }, `＋ ${t('event.tab.register')}`)),
+    results));
+
+  let seq = 0;
+  let timer = null;
+  async function load() {
+    const mine = ++seq;
+    const sp = new URLSearchParams();
+    if (state.q) sp.set('q', state.q);
+    if (state.status) sp.set('status', state.status);
+    if (state.offset) sp.set('offset', String(state.offset));
+    history.replaceState(null, '', `#/events/${ev.id}${sp.toString() ? `?${sp}` : ''}`);
+    sp.set('limit', String(LIMIT));
+    if (!results.firstChild) results.append(loading());
+    try {
+      const page = await get(`/events/${ev.id}/registrations?${sp}`);
+      if (mine !== seq) return;
+      replace(results,
+        page.items.length ? regTable(page.items) : h('div', { class: 'empty' }, state.q ? t('search.none', { q: state.q }) : t('reg.none')),
+        pager(page.total, state.offset, LIMIT, (o) => { state.offset = o; load(); }));
+    } catch (e) {
+      if (mine === seq && !handleAuthError(e)) replace(results, alertBox(errorText(e)));
+    }
+  }
+  q.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.q = q.value.trim(); state.offset = 0; load(); }, 250);
+  });
+  status.addEventListener('change', () => { state.status = status.value; state.offset = 0; load(); });
+  load();
+  q.focus();
+  return () => clearTimeout(timer);
+}
