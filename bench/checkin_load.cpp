@@ -1,175 +1,198 @@
-// Durable check-ins per second against the real binary: prepares a database with tickets,
-// starts `qiandao serve` on it, drives POST /api/v1/checkins from C kiosk connections for a
-// few seconds, and prints throughput, latency percentiles and commit batch sizes.
-//   checkin_load QIANDAO_BIN [concurrency=8] [seconds=5] [tickets=200000]
-#include <signal.h>
-#include <sys/wait.h>
+// Request rates with one client (bench/http_load): keep-alive connections, one request in
+// flight on each, all on one client thread.
+//
+//   checkin_load fixed PORT [--levels 64,256] [--seconds 5] [--tag nginx] [--pids P,Q]
+//       GET / against a fixed-answer server (the nginx reference); with --pids (its worker
+//       processes), also the server's CPU per answered request.
+//   checkin_load checkins QIANDAO_BIN DB [--levels 1,8,64,256] [--seconds 5] [--tag checkin]
+//                [--max-batch N] [--threads N]
+//       Starts `qiandao serve` on DB (a copy of a bench_fixture database) and drives
+//       POST /api/v1/checkins, each with an unused ticket code and a unique nonce, level after
+//       level on the same server; rows per commit per level come from /metrics.
+//
+// Prints a line per level and "RESULT <tag>_c<N>_<figure> value" lines for bench/run.sh.
+// Never asserts on time.
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
-#include <mutex>
-#include <regex>
+#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "domain/auth.hpp"
-#include "domain/events.hpp"
-#include "domain/registrations.hpp"
-#include "domain/validate.hpp"
-#include "storage/store.hpp"
-#include "transport/server.hpp"
+#include "harness.hpp"
+#include "http_load.hpp"
 
-namespace net = boost::asio;
+using namespace qiandao::bench;
 namespace http = boost::beast::http;
-using clock_type = std::chrono::steady_clock;
-using namespace qiandao;
 
-struct fixture {
-  std::vector<std::string> codes;
-  std::string token;
+namespace {
+
+struct args {
+  std::vector<std::string> positional;
+  std::vector<int> levels{1, 8, 64, 256};
+  double seconds = 5;
+  std::string tag;
+  std::string max_batch;
+  int threads = 1;
+  std::vector<int> server_pids;  // fixed mode: the server's processes, for its CPU per request
 };
 
-fixture prepare(std::string const& db, int tickets) {
-  transport::prepare_database(db);
-  storage::store s(db);
-  storage::transaction tx(s.db());
-  domain::actor admin{domain::role_kind::admin, 0, "bench", std::nullopt};
-  domain::event_changes c;
-  c.title = "压测活动 / load test";
-  c.kind = "conference";
-  c.starts_at = "2024-08-19T09:00:00+08:00";
-  c.ends_at = "2024-08-19T18:00:00+08:00";
-  auto e = domain::create_event(s, admin, c);
-  fixture f;
-  for (int i = 0; i < tickets; ++i) {
-    char phone[16];
-    std::snprintf(phone, sizeof phone, "154%08d", i);
-    auto r = domain::register_participant(s, admin, e->id, {"压测" + std::to_string(i), phone, "单位", "guest", std::nullopt}, "import");
-    f.codes.push_back(r->code);
-  }
-  f.token = domain::new_secret_token();
-  s.insert_device("bench", domain::token_digest(f.token), std::nullopt, domain::now_text());
-  tx.commit();
-  return f;
+std::vector<int> parse_levels(std::string const& s) {
+  std::vector<int> out;
+  std::istringstream in(s);
+  for (std::string part; std::getline(in, part, ',');) out.push_back(std::stoi(part));
+  return out;
 }
 
-pid_t start_server(std::string const& bin, std::string const& db, int& port) {
-  int out[2];
-  if (pipe(out) != 0) throw std::runtime_error("pipe");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    execl(bin.c_str(), bin.c_str(), "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", nullptr);
-    _exit(127);
+args parse(int argc, char** argv) {
+  args a;
+  for (int i = 2; i < argc; ++i) {
+    std::string k = argv[i];
+    auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : throw std::invalid_argument(k + " needs a value"); };
+    if (k == "--levels") a.levels = parse_levels(value());
+    else if (k == "--seconds") a.seconds = std::stod(value());
+    else if (k == "--tag") a.tag = value();
+    else if (k == "--max-batch") a.max_batch = value();
+    else if (k == "--threads") a.threads = std::stoi(value());
+    else if (k == "--pids") a.server_pids = parse_levels(value());
+    else a.positional.push_back(k);
   }
-  close(out[1]);
-  std::string line;
-  char ch;
-  while (read(out[0], &ch, 1) == 1) {
-    if (ch != '\n') { line += ch; continue; }
-    std::smatch m;
-    if (std::regex_search(line, m, std::regex(R"(listening on http://[^:]+:(\d+))"))) {
-      port = std::stoi(m[1]);
-      return pid;
+  return a;
+}
+
+void print_level(std::string const& tag, int conns, load_result const& r, char const* unit) {
+  double rate = r.elapsed_s > 0 ? static_cast<double>(r.ok) / r.elapsed_s : 0;
+  double p50 = percentile(r.latency_ms, 0.50), p99 = percentile(r.latency_ms, 0.99);
+  std::printf("%-8s %4d conns  %9.0f %s  p50 %7.2f ms  p99 %7.2f ms  ok %ld  other statuses %s  errors %ld  stalled %ld  client CPU %.0f%%\n",
+              tag.c_str(), conns, rate, unit, p50, p99, r.ok, describe_statuses(r).c_str(), r.errors,
+              r.unfinished, r.client_cpu_percent);
+  if (!r.first_error.empty()) std::printf("  first error: %s\n", r.first_error.c_str());
+  auto key = tag + "_c" + std::to_string(conns) + "_";
+  result(key + "rps", rate);
+  result(key + "p50_ms", p50);
+  result(key + "p99_ms", p99);
+  result(key + "failed", static_cast<double>(r.errors + r.unfinished + static_cast<long>(r.latency_ms.size()) - r.ok));
+  result(key + "client_cpu", r.client_cpu_percent);
+}
+
+int fixed(args const& a) {
+  if (a.positional.size() != 1) throw std::invalid_argument("fixed PORT");
+  std::string tag = a.tag.empty() ? "nginx" : a.tag;
+  for (int conns : a.levels) {
+    load_options o;
+    o.port = std::stoi(a.positional[0]);
+    o.connections = conns;
+    o.threads = a.threads;
+    o.seconds = a.seconds;
+    o.next = [](std::size_t, request& req) {
+      req = request{http::verb::get, "/", 11};
+      req.set(http::field::host, "127.0.0.1");
+      return true;
+    };
+    long ticks0 = 0, ticks1 = 0;
+    for (int pid : a.server_pids) ticks0 += process_ticks(pid);
+    auto r = run_load(o);
+    for (int pid : a.server_pids) ticks1 += process_ticks(pid);
+    print_level(tag, conns, r, "req/s      ");
+    if (!a.server_pids.empty() && !r.latency_ms.empty()) {
+      double us = ticks_to_percent(ticks1 - ticks0, r.elapsed_s) * r.elapsed_s * 1e4 / static_cast<double>(r.latency_ms.size());
+      std::printf("  server CPU per request: %.1f µs\n", us);
+      result(tag + "_c" + std::to_string(conns) + "_server_us_per_req", us);
     }
-    line.clear();
   }
-  throw std::runtime_error("server did not start");
+  return 0;
 }
 
-std::string get_metrics(int port) {
-  net::io_context ioc;
-  net::ip::tcp::socket sock(ioc);
-  sock.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  http::request<http::empty_body> req{http::verb::get, "/metrics", 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(sock, req);
-  boost::beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(sock, buf, res);
-  return res.body();
+struct batches {
+  double sum = 0, count = 0;
+};
+
+batches read_batches(int port) {
+  auto m = http_get(port, "/metrics");
+  return {metric(m, "qiandao_commit_batch_size_sum"), metric(m, "qiandao_commit_batch_size_count")};
 }
+
+// The writer's share: a commit's wall time against its CPU time says how much of it is
+// waiting for the disk (fsync) when the writer is never idle.
+void report_commits(std::string const& key, double rows, double commits, server_cpu const& cpu, double seconds,
+                    long answered) {
+  double per_commit = rows > 0 ? rows / commits : 0;
+  double wall_ms = commits > 0 ? 1000.0 * seconds / commits : 0;
+  double cpu_ms = wall_ms * cpu.writer / 100.0;
+  std::printf("  rows per commit %.1f over %.0f commits (%.2f ms apart, %.2f ms of writer CPU each); %s\n", per_commit,
+              commits, wall_ms, cpu_ms, describe(cpu).c_str());
+  result(key + "rows_per_commit", per_commit);
+  result(key + "ms_per_commit", wall_ms);
+  result(key + "writer_cpu_ms_per_commit", cpu_ms);
+  // CPU per answered request: what each thread spends on one check-in.
+  double io_us = answered > 0 ? cpu.io * seconds * 1e4 / static_cast<double>(answered) : 0;
+  double writer_us = answered > 0 ? cpu.writer * seconds * 1e4 / static_cast<double>(answered) : 0;
+  std::printf("  CPU per check-in: I/O thread %.1f µs, writer %.1f µs\n", io_us, writer_us);
+  result(key + "io_cpu", cpu.io);
+  result(key + "io_wait", cpu.io_wait);
+  result(key + "writer_cpu", cpu.writer);
+  result(key + "writer_wait", cpu.writer_wait);
+  result(key + "io_us_per_req", io_us);
+  result(key + "writer_us_per_req", writer_us);
+}
+
+int checkins(args const& a) {
+  if (a.positional.size() != 2) throw std::invalid_argument("checkins QIANDAO_BIN DB");
+  std::string tag = a.tag.empty() ? "checkin" : a.tag;
+  auto f = load_fixture(a.positional[1]);
+  std::vector<std::string> extra;
+  if (!a.max_batch.empty()) extra = {"--max-batch", a.max_batch};
+  auto srv = start_server(a.positional[0], a.positional[1], extra);
+  server_guard guard(srv);
+  std::printf("%s: server pid %d on 127.0.0.1:%d%s, %zu tickets\n", tag.c_str(), srv.pid, srv.port,
+              a.max_batch.empty() ? "" : (" with --max-batch " + a.max_batch).c_str(), f.codes.size());
+  std::atomic<std::size_t> next_code{0};
+  for (int conns : a.levels) {
+    load_options o;
+    o.port = srv.port;
+    o.connections = conns;
+    o.threads = a.threads;
+    o.seconds = a.seconds;
+    o.expect_status = 201;
+    std::string nonce_prefix = tag + "-" + std::to_string(conns) + "-";
+    o.next = [&](std::size_t, request& req) {
+      auto i = next_code.fetch_add(1);
+      if (i >= f.codes.size()) return false;  // out of tickets: the level ends early
+      req = checkin_request(f.codes[i], nonce_prefix + std::to_string(i), f.token);
+      return true;
+    };
+    auto b0 = read_batches(srv.port);
+    auto cpu0 = thread_times(srv.pid);
+    auto r = run_load(o);
+    auto cpu1 = thread_times(srv.pid);
+    auto b1 = read_batches(srv.port);
+    print_level(tag, conns, r, "check-ins/s");
+    report_commits(tag + "_c" + std::to_string(conns) + "_", b1.sum - b0.sum, b1.count - b0.count,
+                   server_threads(cpu0, cpu1, r.elapsed_s), r.elapsed_s, static_cast<long>(r.latency_ms.size()));
+    if (next_code.load() >= f.codes.size()) std::printf("  (ran out of tickets)\n");
+  }
+  std::printf("  server: %s\n", stop_server(srv).c_str());
+  report_server_log(srv);
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << "usage: checkin_load QIANDAO_BIN [concurrency] [seconds] [tickets]\n";
+  try {
+    if (argc < 2) throw std::invalid_argument("fixed PORT … | checkins QIANDAO_BIN DB …");
+    std::string mode = argv[1];
+    auto a = parse(argc, argv);
+    if (mode == "fixed") return fixed(a);
+    if (mode == "checkins") return checkins(a);
+    throw std::invalid_argument("unknown mode " + mode);
+  } catch (std::invalid_argument const& e) {
+    std::cerr << "usage: checkin_load " << e.what() << "\n";
     return 2;
+  } catch (std::exception const& e) {
+    std::cerr << "checkin_load: " << e.what() << "\n";
+    return 1;
   }
-  std::string bin = argv[1];
-  int conc = argc > 2 ? std::stoi(argv[2]) : 8;
-  int seconds = argc > 3 ? std::stoi(argv[3]) : 5;
-  int tickets = argc > 4 ? std::stoi(argv[4]) : 200000;
-  domain::init_crypto();
-  auto dir = std::filesystem::temp_directory_path() / ("qiandao-bench-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::string db = (dir / "bench.db").string();
-  auto f = prepare(db, tickets);
-  int port = 0;
-  pid_t pid = start_server(bin, db, port);
-
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex m;
-  std::vector<double> latencies_ms;
-  std::atomic<long> ok{0}, failed{0};
-  auto worker = [&](int id) {
-    net::io_context ioc;
-    net::ip::tcp::socket sock(ioc);
-    sock.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-    sock.set_option(net::ip::tcp::no_delay(true));
-    boost::beast::flat_buffer buf;
-    std::vector<double> mine;
-    while (!stop.load()) {
-      auto i = next.fetch_add(1);
-      if (i >= f.codes.size()) break;
-      http::request<http::string_body> req{http::verb::post, "/api/v1/checkins", 11};
-      req.set(http::field::host, "127.0.0.1");
-      req.set(http::field::authorization, "Bearer " + f.token);
-      req.set(http::field::content_type, "application/json");
-      req.body() = "{\"code\":\"" + f.codes[i] + "\",\"nonce\":\"bench-" + std::to_string(id) + "-" + std::to_string(i) + "\"}";
-      req.prepare_payload();
-      auto t0 = clock_type::now();
-      http::write(sock, req);
-      http::response<http::string_body> res;
-      http::read(sock, buf, res);
-      mine.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
-      (res.result_int() == 201 ? ok : failed).fetch_add(1);
-    }
-    std::lock_guard lock(m);
-    latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
-  };
-  auto t0 = clock_type::now();
-  std::vector<std::thread> threads;
-  for (int i = 0; i < conc; ++i) threads.emplace_back(worker, i);
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  auto pct = [&](double p) { return latencies_ms.empty() ? 0.0 : latencies_ms[static_cast<std::size_t>(p * (latencies_ms.size() - 1))]; };
-  std::string metrics = get_metrics(port);
-  std::smatch sum, count;
-  std::regex_search(metrics, sum, std::regex(R"(qiandao_commit_batch_size_sum (\d+))"));
-  std::regex_search(metrics, count, std::regex(R"(qiandao_commit_batch_size_count (\d+))"));
-  double mean_batch = count.empty() ? 0 : std::stod(sum[1]) / std::max(1.0, std::stod(count[1]));
-  std::printf("concurrency %3d  check-ins/s %8.0f  p50 %6.2f ms  p99 %6.2f ms  ok %ld  failed %ld  mean rows/commit %.1f\n",
-              conc, static_cast<double>(ok.load()) / elapsed, pct(0.5), pct(0.99), ok.load(), failed.load(), mean_batch);
-  std::regex const bucket(R"re(qiandao_commit_batch_size_bucket\{le="([^"]+)"\} (\d+))re");
-  for (std::sregex_iterator it(metrics.begin(), metrics.end(), bucket), end; it != end; ++it)
-    std::printf("  batches with <= %-4s rows: %s\n", (*it)[1].str().c_str(), (*it)[2].str().c_str());
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
-  std::filesystem::remove_all(dir);
-  return 0;
 }

@@ -22,6 +22,7 @@ struct config {
   int header_timeout_seconds = 10;
   int idle_timeout_seconds = 60;
   int session_hours = 12;
+  int board_interval_ms = 100;  // least time between two board frames (10 a second)
   std::size_t max_batch = 512;  // requests per commit; 1 = one commit per request (benchmarks)
 };
 

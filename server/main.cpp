@@ -183,9 +183,11 @@ int serve(std::vector<std::string> const& args) {
     }
   }
   transport::server srv(cfg);
-  // Tests and scripts read this line to learn the port when --listen asked for :0.
-  std::cout << "Qiandao listening on " << (cfg.tls_cert ? "https" : "http") << "://" << cfg.listen_host << ":" << srv.port() << "/" << std::endl;
-  srv.run_until_signal();
+  srv.run_until_signal([&] {
+    // Tests and scripts read this line to learn the port when --listen asked for :0.
+    std::cout << "Qiandao listening on " << (cfg.tls_cert ? "https" : "http") << "://"
+              << cfg.listen_host << ":" << srv.port() << "/" << std::endl;
+  });
   std::cout << "Qiandao stopped." << std::endl;
   return 0;
 }

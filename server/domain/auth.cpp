@@ -74,6 +74,30 @@ std::int64_t login_throttle::retry_after(std::string const& account, std::string
                   wait_for(addresses_, address, limits_.per_address, now));
 }
 
+std::int64_t login_throttle::begin_attempt(std::string const& account, std::string const& address) {
+  std::lock_guard lock(mutex_);
+  auto now = clock::now();
+  prune(now);
+  for (auto* m : {&accounts_, &addresses_}) {
+    std::string const& key = m == &accounts_ ? account : address;
+    auto it = m->find(key);
+    if (it != m->end() && now - it->second.start >= limits_.window) m->erase(it);
+  }
+  auto wait = std::max(wait_for(accounts_, account, limits_.per_account, now),
+                       wait_for(addresses_, address, limits_.per_address, now));
+  if (wait > 0) return wait;
+  bump(accounts_, account, now);
+  bump(addresses_, address, now);
+  return 0;
+}
+
+void login_throttle::succeeded(std::string const& account, std::string const& address) {
+  std::lock_guard lock(mutex_);
+  accounts_.erase(account);
+  if (auto it = addresses_.find(address); it != addresses_.end() && it->second.failures > 0)
+    --it->second.failures;
+}
+
 void login_throttle::failed(std::string const& account, std::string const& address) {
   std::lock_guard lock(mutex_);
   auto now = clock::now();

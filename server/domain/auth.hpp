@@ -34,6 +34,12 @@ class login_throttle {
 
   // Seconds to wait before another attempt, or 0 when one may go ahead.
   [[nodiscard]] std::int64_t retry_after(std::string const& account, std::string const& address);
+  // Checks and counts an attempt in one locked step, before any hash is computed, so many
+  // concurrent guesses cannot all slip past the limit. 0 = go ahead; else seconds to wait.
+  [[nodiscard]] std::int64_t begin_attempt(std::string const& account, std::string const& address);
+  // The attempt begun for this account and address was right: forget the account's failures
+  // and give the address its attempt back.
+  void succeeded(std::string const& account, std::string const& address);
   void failed(std::string const& account, std::string const& address);
   void succeeded(std::string const& account);
 

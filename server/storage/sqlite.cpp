@@ -89,7 +89,20 @@ bool statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+namespace {
+// Before SQLite initialises: its memory statistics take a global mutex on every
+// allocation, which we never read.
+void configure_sqlite_once() {
+  static bool const done = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+}  // namespace
+
 connection::connection(std::string const& path, mode m) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
               (m == mode::read_only ? SQLITE_OPEN_READONLY
                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -127,7 +140,7 @@ void connection::exec(std::string_view sql) {
 }
 
 statement& connection::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql)).first;
   }

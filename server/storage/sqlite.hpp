@@ -79,7 +79,12 @@ class connection {
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Looked up by string_view: no allocation per prepare() on the hot path.
+  std::unordered_map<std::string, std::unique_ptr<statement>, text_hash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back in its destructor unless committed.

@@ -65,27 +65,26 @@ net::awaitable<response> login(call& c) {
   if (password && password->size() > 1024) f.add("password", "too long");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
 
-  if (auto wait = c.a.throttle.retry_after(*username, c.remote); wait > 0) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
-                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
-    res.set(http::field::retry_after, std::to_string(wait));
-    co_return res;
-  }
   if (c.a.hashes_in_flight.load() >= 16) {
     auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy",
                                                 "登录繁忙，请稍后再试 / sign-in is busy, try again"));
     res.set(http::field::retry_after, "1");
     co_return res;
   }
+  if (auto wait = c.a.throttle.begin_attempt(*username, c.remote); wait > 0) {
+    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
+                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
+    res.set(http::field::retry_after, std::to_string(wait));
+    co_return res;
+  }
   auto user = c.a.readers.acquire()->find_user_by_name(*username);
   bool ok = co_await verify_off_thread(c.a, user ? user->password_hash : decoy_hash(), *password);
-  if (!user || !ok) {
-    c.a.throttle.failed(*username, c.remote);
+  if (!user || !ok) {  // begin_attempt already counted it
     std::fprintf(stderr, "qiandao: sign-in failed for \"%s\" from %s\n", username->c_str(), c.remote.c_str());
     co_return error_response(c.req, make_error(error_kind::unauthorized, "bad_credentials",
                                                "用户名或密码错误 / wrong username or password"));
   }
-  c.a.throttle.succeeded(*username);
+  c.a.throttle.succeeded(*username, c.remote);
   std::string token = domain::new_secret_token();
   int hours = c.a.cfg.session_hours;
   // Captures by reference only: GCC 12 miscompiles init-captures of lambdas made inside a

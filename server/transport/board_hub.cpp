@@ -37,8 +37,10 @@ std::shared_ptr<std::string const> body_of(json const& j) {
 
 }  // namespace
 
-board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m)
-    : strand_(net::make_strand(ex)), timer_(strand_), metrics_(m), prog_(std::move(initial.prog)) {
+board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
+                     std::chrono::milliseconds min_interval)
+    : strand_(net::make_strand(ex)), timer_(strand_), min_interval_(min_interval), metrics_(m),
+      prog_(std::move(initial.prog)) {
   for (auto& e : initial.events) events_.emplace(e.id, std::move(e));
   for (auto& c : initial.recent) recent_.push_back(std::move(c));
   while (recent_.size() > recent_kept) recent_.pop_front();
@@ -71,7 +73,7 @@ void board_hub::do_apply(domain::board_delta d) {
 
 void board_hub::schedule_flush() {
   if (timer_armed_ || stopped_) return;
-  auto due = last_flush_ + min_interval;
+  auto due = last_flush_ + min_interval_;
   if (std::chrono::steady_clock::now() >= due) {
     flush();
     return;

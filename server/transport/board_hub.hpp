@@ -30,7 +30,8 @@ struct board_frame {
 
 class board_hub : public std::enable_shared_from_this<board_hub> {
  public:
-  board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m);
+  board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
+            std::chrono::milliseconds min_interval = std::chrono::milliseconds(100));
 
   // All thread-safe: each posts to the hub's strand.
   void apply(domain::board_delta d);
@@ -39,7 +40,6 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void send_snapshot(std::shared_ptr<board_subscriber> s);
   void shutdown();
 
-  static constexpr std::chrono::milliseconds min_interval{100};  // ≤ 10 frames a second
   static constexpr std::size_t recent_kept = 20;
 
  private:
@@ -51,6 +51,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
 
   net::strand<net::any_io_executor> strand_;
   net::steady_timer timer_;
+  std::chrono::milliseconds min_interval_;  // 100 ms: at most 10 frames a second
   metrics& metrics_;
   domain::programme prog_;
   std::map<domain::id_t, domain::board_event> events_;

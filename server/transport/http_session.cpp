@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <algorithm>
 #include <type_traits>
 #include <boost/beast/websocket.hpp>
 
@@ -63,18 +64,25 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(a.cfg.max_body_bytes);
+    // Beast checks Content-Length against the limit as the header ends, so the header is read
+    // under the largest limit and the route's own limit is applied just after.
+    parser.body_limit(std::max(a.cfg.max_body_bytes, a.cfg.max_import_bytes));
     // One deadline for the whole request: a slow sender (slowloris) is cut off.
     tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
     if (!ec && !parser.is_done()) {
       // Spreadsheet imports may be larger than any other body.
       std::string_view t = parser.get().target();
+      std::size_t limit = a.cfg.max_body_bytes;
       if (t.substr(0, t.find('?')).ends_with("/registrations/import")) {
-        parser.body_limit(a.cfg.max_import_bytes);
+        limit = a.cfg.max_import_bytes;
         tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds * 6));
       }
-      std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+      if (parser.content_length() && *parser.content_length() > limit) ec = http::error::body_limit;
+      else {
+        parser.body_limit(limit);
+        std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+      }
     }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof)

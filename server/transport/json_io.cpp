@@ -1,5 +1,7 @@
 #include "transport/json_io.hpp"
 
+#include <limits>
+
 #include "domain/validate.hpp"
 
 namespace qiandao::transport {
@@ -130,7 +132,10 @@ std::optional<std::int64_t> get_int(json const& j, char const* key, field_errors
     if (required) f.add(key, "必填 / required");
     return std::nullopt;
   }
-  if (!it->is_number_integer()) {
+  // nlohmann reads 2^63 and above as unsigned; they would wrap to negative ids.
+  if (!it->is_number_integer() ||
+      (it->is_number_unsigned() &&
+       it->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
     f.add(key, "须为整数 / must be an integer");
     return std::nullopt;
   }
@@ -162,7 +167,8 @@ domain::event_changes read_event_changes(json const& j, field_errors& f) {
   c.walk_ins = get_bool(j, "walk_ins", f);
   if (auto it = j.find("capacity"); it != j.end()) {
     if (it->is_null()) c.capacity = std::optional<std::int64_t>{};
-    else if (it->is_number_integer()) c.capacity = it->get<std::int64_t>();
+    else if (it->is_number_integer() && !it->is_number_unsigned()) c.capacity = it->get<std::int64_t>();
+    else if (it->is_number_unsigned() && it->get<std::uint64_t>() <= 1000000) c.capacity = static_cast<std::int64_t>(it->get<std::uint64_t>());
     else f.add("capacity", "须为整数或 null / must be an integer or null");
   }
   if (auto it = j.find("lead_departments"); it != j.end()) {

@@ -26,7 +26,7 @@ server::server(config cfg) {
   app_ = std::make_unique<app>(std::move(cfg), metrics_);
   app_->hub = std::make_shared<board_hub>(ioc_.get_executor(),
                                           app_->readers.acquire()->load_board(board_hub::recent_kept),
-                                          metrics_);
+                                          metrics_, std::chrono::milliseconds(app_->cfg.board_interval_ms));
   app_->writer.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
   router_ = std::make_unique<router>(*app_);
   if (app_->cfg.tls_cert) tls_ = make_server_context(*app_->cfg.tls_cert, *app_->cfg.tls_key);
@@ -48,13 +48,15 @@ void server::start() {
   }
 }
 
-void server::run_until_signal() {
-  start();
+void server::run_until_signal(std::function<void()> const& ready) {
+  // The handler is in place before anyone learns the address, so an early SIGTERM is graceful.
   net::io_context signals_ctx;
   net::signal_set signals(signals_ctx, SIGINT, SIGTERM);
   signals.async_wait([](boost::system::error_code, int sig) {
     std::fprintf(stderr, "qiandao: signal %d, shutting down\n", sig);
   });
+  start();
+  ready();
   signals_ctx.run();
   stop();
 }

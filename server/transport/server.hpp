@@ -3,6 +3,7 @@
 // the I/O threads, and shuts down in order.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -22,7 +23,9 @@ class server {
   ~server();
 
   void start();                       // I/O threads run in the background
-  void run_until_signal();            // start(), then wait for SIGINT/SIGTERM, then stop
+  // Installs the SIGINT/SIGTERM handler, start()s, calls ready() (e.g. to print the address),
+  // waits for a signal, then stop()s.
+  void run_until_signal(std::function<void()> const& ready);
   void stop();                        // graceful: finish queued commits, close boards
   [[nodiscard]] unsigned short port() const;
   [[nodiscard]] app& context();

@@ -78,10 +78,15 @@ struct http_client::impl {
   header_list defaults;
   std::chrono::milliseconds timeout{30000};
   std::size_t opened = 0;
+  std::optional<std::string> local;
 
   tcp::endpoint endpoint() const { return {net::ip::make_address(host), port}; }
 
   void connect(beast::tcp_stream& s) {
+    if (local) {
+      s.socket().open(tcp::v4());
+      s.socket().bind({net::ip::make_address(*local), 0});
+    }
     s.expires_after(timeout);
     auto ec = run_op(ioc, [&](auto h) { s.async_connect(endpoint(), std::move(h)); });
     if (ec) throw http_error("connect to " + host + ":" + std::to_string(port) + ": " + ec.message());
@@ -166,6 +171,11 @@ void http_client::clear_header(std::string_view name) {
 }
 
 void http_client::set_timeout(std::chrono::milliseconds t) { impl_->timeout = t; }
+
+void http_client::bind_local(std::string address) {
+  impl_->close();
+  impl_->local = std::move(address);
+}
 
 http_response http_client::request(std::string_view method, std::string const& target,
                                    std::optional<std::string> body, header_list extra) {

@@ -47,6 +47,9 @@ class http_client {
   void set_header(std::string name, std::string value);
   void clear_header(std::string_view name);
   void set_timeout(std::chrono::milliseconds t);
+  // Connections from now on leave from this local address (e.g. "127.0.0.2"), so one test
+  // can look like several clients.
+  void bind_local(std::string address);
 
   http_response request(std::string_view method, std::string const& target,
                         std::optional<std::string> body = std::nullopt, header_list extra = {});

@@ -32,7 +32,8 @@ std::string describe(http_response const& r) {
 
 }  // namespace
 
-test_server::test_server(server_options opts) : db_path_(dir_.file("qiandao.db")) {
+test_server::test_server(server_options opts)
+    : db_path_(opts.db_dir ? *opts.db_dir + "/qiandao.db" : dir_.file("qiandao.db")) {
   domain::init_crypto();
   transport::prepare_database(db_path_);
   {
@@ -54,6 +55,7 @@ test_server::test_server(server_options opts) : db_path_(dir_.file("qiandao.db")
   cfg.io_threads = 2;
   cfg.board_token = opts.board_token;
   cfg.allowed_origins = opts.allowed_origins;
+  if (opts.configure) opts.configure(cfg);
   server_ = std::make_unique<transport::server>(cfg);
   server_->start();
   port_ = server_->port();
@@ -170,6 +172,13 @@ std::string url_encode(std::string const& s) {
     }
   }
   return out;
+}
+
+std::int64_t metric_value(std::string const& metrics_text, std::string const& sample) {
+  std::string const key = "\n" + sample + " ";
+  auto at = ("\n" + metrics_text).find(key);
+  if (at == std::string::npos) return -1;
+  return std::stoll(metrics_text.substr(at + key.size() - 1));
 }
 
 domain::id_t seed_event(storage::store& s, std::string const& title,

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "config.hpp"
 #include "domain/model.hpp"
 #include "storage/store.hpp"
 #include "support/http_client.hpp"
@@ -31,6 +32,10 @@ struct server_options {
   std::vector<std::string> allowed_origins;
   // Runs inside one transaction on the new database before the server starts.
   std::function<void(storage::store&)> seed;
+  // Changes the server's config (limits, timeouts, web root…) before it starts.
+  std::function<void(config&)> configure;
+  // Where the database file goes instead of the fixture's own temp dir (e.g. a small tmpfs).
+  std::optional<std::string> db_dir;
 };
 
 class test_server {
@@ -81,6 +86,8 @@ std::string test_phone(int i);          // 11-digit mainland mobile, distinct pe
 std::string chinese_name(int i);        // three characters, distinct for i < 1000
 std::string mask_of(std::string const& name);  // what the board should show for it
 std::string url_encode(std::string const& s);   // for query strings
+// One sample's value from a /metrics text ("qiandao_board_connections 3"), or -1 if absent.
+std::int64_t metric_value(std::string const& metrics_text, std::string const& sample);
 
 // ---- seeding the database directly, before a server starts ----
 

@@ -34,6 +34,13 @@ struct ws_client::impl {
   websocket::stream<beast::tcp_stream> ws{ioc};
   beast::flat_buffer buffer;
   bool open = false;
+  std::optional<int> close_code;
+
+  void end() {
+    open = false;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws).socket().close(ignored);
+  }
 };
 
 ws_client::ws_client(unsigned short port, ws_options const& opts) : impl_(std::make_unique<impl>()) {
@@ -41,6 +48,11 @@ ws_client::ws_client(unsigned short port, ws_options const& opts) : impl_(std::m
   auto& lowest = beast::get_lowest_layer(i.ws);
   lowest.expires_after(opts.timeout);
   tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
+  if (opts.receive_buffer > 0) {
+    // Before connecting, so the window offered in the handshake is already small.
+    lowest.socket().open(tcp::v4());
+    lowest.socket().set_option(net::socket_base::receive_buffer_size(opts.receive_buffer));
+  }
   auto ec = run_op(i.ioc, [&](auto h) { lowest.async_connect(ep, std::move(h)); });
   if (ec) throw std::runtime_error("websocket connect: " + ec.message());
   lowest.socket().set_option(tcp::no_delay(true));
@@ -74,6 +86,7 @@ std::optional<std::string> ws_client::read_text(std::chrono::milliseconds timeou
   beast::get_lowest_layer(i.ws).expires_after(timeout);
   auto ec = run_op(i.ioc, [&](auto h) { i.ws.async_read(i.buffer, std::move(h)); });
   if (ec) {
+    if (ec == websocket::error::closed) i.close_code = static_cast<int>(i.ws.reason().code);
     // The stream is unusable after a timeout or an error: say so rather than retry.
     i.open = false;
     beast::error_code ignored;
@@ -102,6 +115,18 @@ void ws_client::close() {
   beast::error_code ignored;
   beast::get_lowest_layer(i.ws).socket().close(ignored);
 }
+
+bool ws_client::write_text(std::string const& text, std::chrono::milliseconds timeout) {
+  auto& i = *impl_;
+  if (!i.open) return false;
+  beast::get_lowest_layer(i.ws).expires_after(timeout);
+  i.ws.text(true);
+  auto ec = run_op(i.ioc, [&](auto h) { i.ws.async_write(net::buffer(text), std::move(h)); });
+  if (ec) i.end();
+  return !ec;
+}
+
+std::optional<int> ws_client::close_code() const { return impl_->close_code; }
 
 int ws_upgrade_status(unsigned short port, ws_options const& opts) {
   try {

@@ -24,6 +24,7 @@ struct ws_options {
   std::string target = "/api/v1/board/ws";
   std::optional<std::string> origin;  // no Origin header when empty
   std::chrono::milliseconds timeout{10000};  // for connect and handshake
+  int receive_buffer = 0;  // SO_RCVBUF set before connecting, when not 0 (a slow reader)
 };
 
 class ws_client {
@@ -42,6 +43,12 @@ class ws_client {
   std::optional<nlohmann::json> read_json(std::chrono::milliseconds timeout);
   [[nodiscard]] bool is_open() const;
   void close();
+
+  // Sends one text message; false when it could not be written in time (the connection
+  // then ends, as after a failed read).
+  bool write_text(std::string const& text, std::chrono::milliseconds timeout);
+  // The code of the close frame the server sent, once a read has ended with one.
+  [[nodiscard]] std::optional<int> close_code() const;
 
  private:
   struct impl;

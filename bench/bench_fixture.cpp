@@ -1,0 +1,74 @@
+// Writes a benchmark database once, so each run copies a file instead of registering
+// thousands of people again: one open conference with N confirmed registrations, a kiosk
+// device, and beside the database DB.codes (the ticket codes, one a line) and DB.token.
+//   bench_fixture DB N
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "domain/auth.hpp"
+#include "domain/events.hpp"
+#include "domain/registrations.hpp"
+#include "domain/validate.hpp"
+#include "storage/store.hpp"
+#include "transport/server.hpp"
+
+using namespace qiandao;
+
+namespace {
+
+// Made-up work units, the same few as a real list would repeat.
+constexpr char const* units[] = {"青浦区示范医院", "淀山湖社区卫生服务中心", "华新镇卫生院",
+                                 "朱家角镇社区卫生服务中心", "区疾病预防控制中心"};
+
+domain::id_t make_event(storage::store& s, domain::actor const& admin) {
+  domain::event_changes c;
+  c.title = "压测大会 / load test conference";
+  c.kind = "conference";
+  c.venue = "主会场";
+  c.starts_at = "2024-08-19T09:00:00+08:00";
+  c.ends_at = "2024-08-19T18:00:00+08:00";
+  auto e = domain::create_event(s, admin, c);
+  if (!e) throw std::runtime_error("create_event: " + e.err().message);
+  return e->id;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: bench_fixture DB N\n";
+    return 2;
+  }
+  std::string db = argv[1];
+  int n = std::stoi(argv[2]);
+  for (auto const* suffix : {"", "-wal", "-shm", ".codes", ".token"}) std::filesystem::remove(db + suffix);
+  auto t0 = std::chrono::steady_clock::now();
+  domain::init_crypto();
+  transport::prepare_database(db);
+  std::ofstream codes(db + ".codes");
+  {
+    storage::store s(db);
+    storage::transaction tx(s.db());
+    domain::actor admin{domain::role_kind::admin, 0, "bench", std::nullopt};
+    auto event = make_event(s, admin);
+    for (int i = 0; i < n; ++i) {
+      char phone[16];
+      std::snprintf(phone, sizeof phone, "154%08d", i);
+      domain::registration_input in{"压测" + std::to_string(i), phone, units[i % 5], "guest", std::nullopt};
+      auto r = domain::register_participant(s, admin, event, in, "import");
+      if (!r) throw std::runtime_error("register_participant: " + r.err().message);
+      codes << r->code << '\n';
+    }
+    auto token = domain::new_secret_token();
+    s.insert_device("bench kiosk", domain::token_digest(token), std::nullopt, domain::now_text());
+    tx.commit();
+    std::ofstream(db + ".token") << token << '\n';
+  }
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("bench_fixture: %d registrations in %s (%.1f s)\n", n, db.c_str(), s);
+  return 0;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Prints bench/run.sh's table from the "RESULT key value" lines of a log:
+#     bash bench/table.sh build/bench/bench-last.log
+# A figure that is missing (its step failed) shows as n/a and its target as "not measured".
+set -euo pipefail
+log=${1:-build/bench/bench-last.log}
+
+grep '^RESULT ' "$log" | awk '
+{ R[$2] = $3 }
+
+function has(k) { return (k in R) }
+function v(k) { return (k in R) ? R[k] + 0 : 0 }
+# 12345.6 -> "12,346"
+function group(x,    s, out) {
+  s = sprintf("%.0f", x)
+  out = ""
+  while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
+  return s out
+}
+function ms(x) { return x < 10 ? sprintf("%.2f", x) : sprintf("%.1f", x) }
+function row(name, figure, ratio) { printf "  %-48s %-52s %s\n", name, figure, ratio }
+function section(t) { printf "%s\n", t }
+function verdict(ok) { return ok ? "met" : "missed" }
+function target(name, figure, measured, ok, note) {
+  printf "  %-48s %-52s %-7s %s\n", name, measured ? figure : "n/a", measured ? verdict(ok) : "not measured", measured ? note : ""
+}
+
+END {
+  levels[1] = 1; levels[2] = 8; levels[3] = 64; levels[4] = 256
+  printf "Qiandao benchmarks: %d cores, load average %s before and %s after (other work on the machine is noise), %d s\n",
+         v("cores"), R["load_before"], R["load_after"], v("elapsed_s")
+  printf "Every HTTP row uses the same client (bench/checkin_load: Beast, keep-alive, one client thread).\n\n"
+  printf "  %-48s %-52s %s\n", "ROW", "FIGURE", "RATIO / NOTE"
+
+  section("References")
+  for (i = 1; i <= 4; i++) {
+    c = levels[i]; k = "nginx_c" c "_"
+    if (!has(k "rps")) { row("nginx fixed response, " c " conns", "n/a", ""); continue }
+    row("nginx fixed response, " c " conns",
+        sprintf("%s req/s  p50 %s  p99 %s ms", group(v(k "rps")), ms(v(k "p50_ms")), ms(v(k "p99_ms"))),
+        sprintf("client CPU %.0f%%", v(k "client_cpu")) (has(k "server_us_per_req") ? sprintf("; nginx %.1f us CPU/req", v(k "server_us_per_req")) : ""))
+  }
+  split("1 8 64 512", batches, " ")
+  for (i = 1; i <= 4; i++) {
+    b = batches[i]; k = "sqlite_b" b "_rows_per_s"
+    row("SQLite WAL+FULL, " b " rows/commit",
+        has(k) ? sprintf("%s rows/s  (%s ms a commit)", group(v(k)), ms(v(k) > 0 ? 1000 * b / v(k) : 0)) : "n/a", "")
+  }
+
+  section("Qiandao")
+  peak = 0; peak_c = 0
+  for (i = 1; i <= 4; i++) {
+    c = levels[i]; k = "checkin_c" c "_"
+    if (!has(k "rps")) { row("durable check-ins, " c " kiosk conns", "n/a", ""); continue }
+    if (v(k "rps") > peak) { peak = v(k "rps"); peak_c = c }
+    ratio = has("nginx_c" c "_rps") && v("nginx_c" c "_rps") > 0 ? sprintf("%.2f x nginx; ", v(k "rps") / v("nginx_c" c "_rps")) : ""
+    ratio = ratio sprintf("CPU/req: I/O %.0f + writer %.0f us", v(k "io_us_per_req"), v(k "writer_us_per_req"))
+    row("durable check-ins, " c " kiosk conns",
+        sprintf("%s/s  p50 %s  p99 %s ms  %.1f rows/commit", group(v(k "rps")), ms(v(k "p50_ms")), ms(v(k "p99_ms")),
+                v(k "rows_per_commit")), ratio)
+    if (v(k "failed") > 0) row("", sprintf("(%d requests failed or stalled)", v(k "failed")), "")
+  }
+  k = "onecommit_c64_"
+  one = has(k "rps") ? v(k "rps") : 0
+  row("check-ins, --max-batch 1, 64 conns",
+      has(k "rps") ? sprintf("%s/s  p50 %s  p99 %s ms", group(one), ms(v(k "p50_ms")), ms(v(k "p99_ms"))) : "n/a",
+      one > 0 && peak > 0 ? sprintf("peak is %.1f x this", peak / one) : "")
+  k = "checkin_c256_"
+  row("rows per commit at saturation (256 conns)",
+      has(k "rows_per_commit") ? sprintf("%.1f  (a commit every %s ms, %s ms writer CPU)", v(k "rows_per_commit"),
+                                         ms(v(k "ms_per_commit")), ms(v(k "writer_cpu_ms_per_commit"))) : "n/a",
+      "from /metrics qiandao_commit_batch_size_sum/count")
+  for (i = 3; i <= 4; i++) {
+    c = levels[i]; k = "checkin_c" c "_"
+    row("writer / I/O thread at " c " conns",
+        has(k "writer_cpu") ? sprintf("writer busy %.0f%% (%.0f%% CPU, %.0f%% fsync or CPU wait)", v(k "writer_cpu") + v(k "writer_wait"),
+                                      v(k "writer_cpu"), v(k "writer_wait")) : "n/a",
+        has(k "io_cpu") ? sprintf("I/O thread %.0f%% CPU, +%.0f%% waiting for a CPU", v(k "io_cpu"), v(k "io_wait")) : "")
+  }
+  nb = 0
+  for (key in R) if (key ~ /^board_n[0-9]+_last_p99_ms$/) { n = substr(key, 8); sub(/_.*/, "", n); boards[++nb] = n + 0 }
+  for (i = 1; i <= nb; i++) for (j = i + 1; j <= nb; j++) if (boards[j] < boards[i]) { t = boards[i]; boards[i] = boards[j]; boards[j] = t }
+  for (i = 1; i <= nb; i++) {
+    n = boards[i]; k = "board_n" n "_"
+    row("commit -> board, " group(n) " boards",
+        sprintf("per conn p50 %s p99 %s; last board p50 %s p99 %s ms", ms(v(k "conn_p50_ms")), ms(v(k "conn_p99_ms")),
+                ms(v(k "last_p50_ms")), ms(v(k "last_p99_ms"))),
+        sprintf("at %s check-ins/s; %d resyncs; I/O thread %.0f%% CPU; client unread <= %.1f MB", group(v(k "checkins_per_s")),
+                v(k "resyncs"), v(k "io_cpu"), v(k "client_unread_mb")))
+  }
+  row("memory per idle board (" group(v("board_mem_boards")) " boards)",
+      has("board_mem_kib_per_conn") ? sprintf("%.2f KiB", v("board_mem_kib_per_conn")) : "n/a", "server VmRSS delta / boards")
+  row("start-up, 100,000 registrations",
+      has("startup_ms") ? sprintf("%s ms (median of 5, max %s)", ms(v("startup_ms")), ms(v("startup_max_ms"))) : "n/a",
+      "process start to listening line")
+  row("binary size",
+      has("size_bytes") ? sprintf("%.1f MiB, %.1f MiB stripped", v("size_bytes") / 1048576, v("size_stripped_bytes") / 1048576) : "n/a", "")
+
+  section("Targets")
+  ngx = v("nginx_c" peak_c "_rps")
+  k = "checkin_c" peak_c "_"
+  target("check-ins/s >= 0.35 x nginx fixed response",
+         sprintf("%s / %s at %d conns = %.2f", group(peak), group(ngx), peak_c, ngx > 0 ? peak / ngx : 0),
+         peak > 0 && ngx > 0, ngx > 0 && peak >= 0.35 * ngx,
+         sprintf("writer busy %.0f%%; CPU/req %.0f us (I/O + writer) vs nginx %.1f us", v(k "writer_cpu") + v(k "writer_wait"),
+                 v(k "io_us_per_req") + v(k "writer_us_per_req"), v("nginx_c" peak_c "_server_us_per_req")))
+  target("check-ins/s >= 5 x one commit per request",
+         sprintf("%s / %s = %.1f", group(peak), group(one), one > 0 ? peak / one : 0),
+         peak > 0 && one > 0, one > 0 && peak >= 5 * one, sprintf("%.1f rows/commit at %d conns", v(k "rows_per_commit"), peak_c))
+  k = "checkin_c64_"
+  target("check-in p99 <= 5 ms at 64 kiosk conns", sprintf("%s ms", ms(v(k "p99_ms"))),
+         has(k "p99_ms"), v(k "p99_ms") <= 5,
+         sprintf("64 conns / %s per s = %s ms mean (Little); fsync %s ms", group(v(k "rps")),
+                 ms(v(k "rps") > 0 ? 64000 / v(k "rps") : 0), ms(v("sqlite_b1_rows_per_s") > 0 ? 1000 / v("sqlite_b1_rows_per_s") : 0)))
+  k = "board_n1000_"
+  target("commit -> last board p99 <= 25 ms, 1,000 boards", sprintf("%s ms", ms(v(k "last_p99_ms"))),
+         has(k "last_p99_ms"), v(k "last_p99_ms") <= 25,
+         sprintf("p50 is %s ms at 100 boards (<= 10 frames/s); client unread <= %.1f MB", ms(v("board_n100_conn_p50_ms")),
+                 v(k "client_unread_mb")))
+  k = "board_n5000_"
+  target("commit -> last board p99 <= 90 ms, 5,000 boards", sprintf("%s ms", ms(v(k "last_p99_ms"))),
+         has(k "last_p99_ms"), v(k "last_p99_ms") <= 90,
+         sprintf("I/O thread %.0f%% CPU +%.0f%% waiting; check-ins fell to %s/s", v(k "io_cpu"), v(k "io_wait"), group(v(k "checkins_per_s"))))
+  target("<= 8 KiB per idle board connection", sprintf("%.2f KiB", v("board_mem_kib_per_conn")),
+         has("board_mem_kib_per_conn"), v("board_mem_kib_per_conn") <= 8, "")
+}'
