@@ -28,6 +28,10 @@ bool nesting_within(std::string_view body, int max_depth) {
 
 domain::result<json> parse_object(std::string const& body) {
   using domain::error_kind;
+  // JSON text never holds a raw NUL, and nlohmann/json would stop reading at one, taking
+  // "{...}\0garbage" for a whole object.
+  if (body.find('\0') != std::string::npos)
+    return domain::make_error(error_kind::malformed, "malformed", "请求体不是有效的 JSON / body is not valid JSON");
   if (!nesting_within(body, 32))
     return domain::make_error(error_kind::malformed, "malformed", "JSON 嵌套过深 / JSON nested too deeply");
   json j = json::parse(body, nullptr, false);
