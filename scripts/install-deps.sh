@@ -10,7 +10,9 @@ packages=(
   sqlite3
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium fonts-noto-cjk)
+  # Chromium and CJK fonts for the browser tests; clang with its libFuzzer and sanitizer
+  # runtimes for the fuzz harnesses.
+  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev)
 fi
 
 missing=()
