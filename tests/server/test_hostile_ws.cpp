@@ -54,7 +54,9 @@ TEST_CASE("a board that sends a message over 4 KiB is closed while smaller messa
 
   CHECK(polite.write_text(std::string(100, 'x'), 2s));
   CHECK(polite.write_text(std::string(4096, 'y'), 2s));  // at the limit: read and ignored
-  CHECK(chatty.write_text(std::string(4097 + 4096, 'z'), 2s));
+  // The write itself may fail: the server can close as soon as the frame header shows the
+  // size, before the client has sent the rest. What matters is what follows.
+  (void)chatty.write_text(std::string(4097 + 4096, 'z'), 2s);
 
   // The chatty board gets no more frames: a close frame (1009, too big) or a dropped connection.
   check_in(srv, tickets[0]);
