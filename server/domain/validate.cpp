@@ -254,7 +254,13 @@ std::optional<std::int64_t> parse_time(std::string_view s) {
   }
   if (p != s.size()) return std::nullopt;
   std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset;
+  std::int64_t t = days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset;
+  // The range holds for the instant as stored (+08:00), not only as written, so a stored
+  // time always parses again.
+  if (t < days_from_civil(1900, 1, 1) * 86400 - shanghai_offset ||
+      t >= days_from_civil(2201, 1, 1) * 86400 - shanghai_offset)
+    return std::nullopt;
+  return t;
 }
 
 std::string format_time(std::int64_t t) {

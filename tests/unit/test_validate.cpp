@@ -209,3 +209,10 @@ TEST_CASE("utf8_length counts code points and trim removes full-width spaces", "
   CHECK(d::trim("\xE3\x80\x80张三\xE3\x80\x80") == "张三");
   CHECK(d::trim(" \r\n ") == "");
 }
+
+TEST_CASE("a time whose +08:00 form leaves 1900-2200 is refused, so stored times always parse", "[validate][time]") {
+  CHECK_FALSE(d::normalize_time("1900-01-01T00:00+14:00"));
+  CHECK_FALSE(d::normalize_time("2200-12-31T23:59-14:00"));
+  REQUIRE(d::normalize_time("1900-01-01T08:00+08:00"));
+  CHECK(d::parse_time(*d::normalize_time("1900-01-01T08:00+08:00")));
+}
