@@ -51,6 +51,16 @@ void login_throttle::bump(std::unordered_map<std::string, window>& m, std::strin
   ++w.failures;
 }
 
+void login_throttle::expire(std::string const& account, std::string const& address,
+                            clock::time_point now) {
+  prune(now);
+  for (auto* m : {&accounts_, &addresses_}) {
+    std::string const& key = m == &accounts_ ? account : address;
+    auto it = m->find(key);
+    if (it != m->end() && now - it->second.start >= limits_.window) m->erase(it);
+  }
+}
+
 void login_throttle::prune(clock::time_point now) {
   // Bounded memory under a spray of made-up account names.
   auto drop_old = [&](auto& m) {
@@ -64,12 +74,7 @@ void login_throttle::prune(clock::time_point now) {
 std::int64_t login_throttle::retry_after(std::string const& account, std::string const& address) {
   std::lock_guard lock(mutex_);
   auto now = clock::now();
-  prune(now);
-  for (auto* m : {&accounts_, &addresses_}) {
-    std::string const& key = m == &accounts_ ? account : address;
-    auto it = m->find(key);
-    if (it != m->end() && now - it->second.start >= limits_.window) m->erase(it);
-  }
+  expire(account, address, now);
   return std::max(wait_for(accounts_, account, limits_.per_account, now),
                   wait_for(addresses_, address, limits_.per_address, now));
 }
@@ -77,12 +82,7 @@ std::int64_t login_throttle::retry_after(std::string const& account, std::string
 std::int64_t login_throttle::begin_attempt(std::string const& account, std::string const& address) {
   std::lock_guard lock(mutex_);
   auto now = clock::now();
-  prune(now);
-  for (auto* m : {&accounts_, &addresses_}) {
-    std::string const& key = m == &accounts_ ? account : address;
-    auto it = m->find(key);
-    if (it != m->end() && now - it->second.start >= limits_.window) m->erase(it);
-  }
+  expire(account, address, now);
   auto wait = std::max(wait_for(accounts_, account, limits_.per_account, now),
                        wait_for(addresses_, address, limits_.per_address, now));
   if (wait > 0) return wait;

@@ -54,6 +54,8 @@ class login_throttle {
   void bump(std::unordered_map<std::string, window>& m, std::string const& key,
             clock::time_point now);
   void prune(clock::time_point now);
+  // Drops this account's and address's windows once they have run out.
+  void expire(std::string const& account, std::string const& address, clock::time_point now);
 
   limits limits_;
   std::mutex mutex_;
