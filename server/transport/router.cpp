@@ -181,7 +181,8 @@ std::map<std::string, std::string> parse_query(std::string_view target) {
 }
 
 router::router(app& a) : app_(a) {
-  for (auto make : {auth_routes, event_routes, registration_routes, checkin_routes, ticket_routes})
+  for (auto make : {auth_routes, event_routes, registration_routes, checkin_routes, ticket_routes,
+                    unit_routes, tally_routes, report_routes})
     for (auto& r : make()) routes_.push_back(std::move(r));
 }
 

@@ -58,6 +58,9 @@ std::vector<route> event_routes();
 std::vector<route> registration_routes();
 std::vector<route> checkin_routes();
 std::vector<route> ticket_routes();
+std::vector<route> unit_routes();     // units, quotas, leave, attendance by unit
+std::vector<route> tally_routes();    // free-clinic service tallies
+std::vector<route> report_routes();   // the programme report, JSON and XLSX
 
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);

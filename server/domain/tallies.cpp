@@ -1,0 +1,1 @@
+// domain/tallies: being written (issue 5).

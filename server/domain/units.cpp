@@ -1,0 +1,1 @@
+// domain/units: being written (issue 5).

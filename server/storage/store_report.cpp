@@ -1,0 +1,1 @@
+// storage/store_report: being written (issue 5).

@@ -1,0 +1,1 @@
+// storage/store_tallies: being written (issue 5).

@@ -1,0 +1,1 @@
+// storage/store_units: being written (issue 5).

@@ -1,0 +1,1 @@
+// transport/report_xlsx: being written (issue 5).
