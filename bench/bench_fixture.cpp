@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) {
       char phone[16];
       std::snprintf(phone, sizeof phone, "154%08d", i);
-      domain::registration_input in{"压测" + std::to_string(i), phone, units[i % 5], "guest", std::nullopt};
+      domain::registration_input in{"压测" + std::to_string(i), phone, units[i % 5], "guest", std::nullopt, std::nullopt};
       auto r = domain::register_participant(s, admin, event, in, "import");
       if (!r) throw std::runtime_error("register_participant: " + r.err().message);
       codes << r->code << '\n';

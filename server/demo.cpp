@@ -7,6 +7,8 @@
 #include "domain/checkins.hpp"
 #include "domain/events.hpp"
 #include "domain/registrations.hpp"
+#include "domain/tallies.hpp"
+#include "domain/units.hpp"
 #include "domain/validate.hpp"
 
 namespace qiandao {
@@ -68,6 +70,15 @@ constexpr std::array<char const*, 14> units{
     "双桥社区卫生服务中心", "泖河社区卫生服务中心", "西岑社区卫生服务中心",
     "青浦区示范康复医院",   "区卫生健康委机关"};
 
+char const* kind_of(std::string_view unit) {
+  if (unit.ends_with("社区卫生服务中心")) return "community";
+  if (unit.ends_with("疾病预防控制中心")) return "cdc";
+  if (unit.ends_with("机关")) return "office";
+  return "hospital";
+}
+
+constexpr char const* demo_group = "青浦区示范医疗集团";
+
 constexpr std::array<char const*, 30> surnames{
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
     "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "沈"};
@@ -89,6 +100,21 @@ std::optional<demo_credentials> seed_demo(storage::store& s) {
   std::mt19937 rng(20240819);  // the same made-up people every time
   auto pick = [&](auto const& list) { return list[rng() % list.size()]; };
   int serial = 0;
+
+  // The work units, the first two hospitals under a medical group (医联体).
+  domain::unit_changes group;
+  group.name = demo_group;
+  group.kind = "group";
+  auto g = domain::create_unit(s, demo, group);
+  if (!g) throw std::runtime_error("demo unit refused: " + g.err().message);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    domain::unit_changes u;
+    u.name = units[i];
+    u.kind = kind_of(units[i]);
+    if (i < 2) u.parent_id = std::optional<domain::id_t>(g->id);
+    if (auto made = domain::create_unit(s, demo, u); !made)
+      throw std::runtime_error("demo unit refused: " + made.err().message);
+  }
   for (auto const& d : programme_events()) {
     domain::event_changes c;
     c.title = d.title;
@@ -101,8 +127,29 @@ std::optional<demo_credentials> seed_demo(storage::store& s) {
     c.walk_ins = d.walk_ins;
     c.lead_departments = d.departments;
     c.description = d.description;
+    bool is_clinic = std::string(d.kind) == "clinic";
+    bool on_site = is_clinic && d.walk_ins;
+    if (is_clinic)
+      c.services = on_site ? std::vector<std::string>{"血压测量", "血糖检测", "健康咨询", "用药指导", "复诊配药"}
+                           : std::vector<std::string>{"健康咨询", "疾病问诊", "复诊配药"};
+    if (on_site && std::string_view(d.title).ends_with("盈浦街道")) c.sites = std::vector<std::string>{"广场东区", "广场西区"};
     auto e = domain::create_event(s, demo, c);
     if (!e) throw std::runtime_error("demo event refused: " + e.err().message);
+    if (std::string(d.kind) == "conference") {
+      // The commission expects 5 from each community health centre, more from hospitals.
+      std::vector<domain::quota_item> q{{std::nullopt, "community", 5}, {std::nullopt, "hospital", 15},
+                                        {std::nullopt, "cdc", 8}, {std::nullopt, "office", 6}};
+      if (auto set = domain::set_quotas(s, demo, e->id, q); !set)
+        throw std::runtime_error("demo quotas refused: " + set.err().message);
+    }
+    // Services already given at the on-site clinics: anonymous taps, as a desk makes them.
+    for (int i = 0; on_site && i < 40 + static_cast<int>(rng() % 30); ++i) {
+      domain::tally_request t{"demo-tally-" + std::to_string(e->id) + "-" + std::to_string(i),
+                              e->services[rng() % e->services.size()],
+                              e->sites.empty() ? "" : e->sites[rng() % e->sites.size()]};
+      if (auto made = domain::record_tally(s, demo, e->id, t); !made)
+        throw std::runtime_error("demo tally refused: " + made.err().message);
+    }
     bool is_public = std::string(d.kind) == "clinic" || std::string(d.kind) == "lecture";
     int admitted = 0;
     for (int i = 0; i < d.participants; ++i) {

@@ -135,7 +135,7 @@ result<parsed_csv> read_registration_csv(std::string_view bytes) {
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (blank(rows[i])) continue;
     registration_input in{get(rows[i], "name"), get(rows[i], "phone"), get(rows[i], "organization"),
-                          get(rows[i], "category"), std::nullopt};
+                          get(rows[i], "category"), std::nullopt, std::nullopt};
     if (auto id = get(rows[i], "id_number"); !trim(id).empty()) in.id_number = id;
     out.rows.push_back({static_cast<int>(i + 1), std::move(in)});
   }

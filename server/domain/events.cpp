@@ -39,6 +39,26 @@ void apply(event& e, event_changes const& in, field_errors& f) {
     e.lead_departments.clear();
     for (auto const& d : *in.lead_departments) e.lead_departments.push_back(trim(d));
   }
+  auto names = [&](char const* field, std::optional<std::vector<std::string>> const& given,
+                   std::vector<std::string>& out) {
+    if (!given) return;
+    out.clear();
+    for (auto const& n : *given) out.push_back(trim(n));
+    if (out.size() > 20) f.add(field, "最多 20 个 / at most 20");
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].empty() || !is_valid_utf8(out[i]) || utf8_length(out[i]) > 30) {
+        f.add(field, "每项须为 1–30 字 / each name 1–30 characters");
+        break;
+      }
+      if (std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i), out[i]) !=
+          out.begin() + static_cast<std::ptrdiff_t>(i)) {
+        f.add(field, "名称重复：" + out[i] + " / listed twice");
+        break;
+      }
+    }
+  };
+  names("services", in.services, e.services);
+  names("sites", in.sites, e.sites);
   check_text(f, "title", e.title, 200, true);
   check_text(f, "venue", e.venue, 200, false);
   check_text(f, "description", e.description, 5000, false);

@@ -31,6 +31,8 @@ struct event {
   bool waitlist = false;
   bool walk_ins = false;
   std::vector<std::string> lead_departments;
+  std::vector<std::string> services;  // a free clinic's desk buttons (血压测量 …), in order
+  std::vector<std::string> sites;     // where its desks are; empty = one place
   std::string description;
   std::string status = "open";  // open | closed | cancelled
   event_counts counts;
@@ -41,7 +43,26 @@ struct event_changes {
   std::optional<std::string> title, kind, venue, starts_at, ends_at, description, status;
   std::optional<std::optional<std::int64_t>> capacity;
   std::optional<bool> waitlist, walk_ins;
-  std::optional<std::vector<std::string>> lead_departments;
+  std::optional<std::vector<std::string>> lead_departments, services, sites;
+};
+
+// A work unit (各医疗卫生单位): a hospital, a community health centre, the CDC …
+struct unit {
+  id_t id = 0;
+  std::string name;
+  std::string kind;  // hospital | community | cdc | office | group | other
+  std::optional<id_t> parent_id;
+  std::string parent;  // the parent's name, for display
+};
+
+struct unit_changes {
+  std::optional<std::string> name, kind;
+  std::optional<std::optional<id_t>> parent_id;
+};
+
+// 请假: recorded by staff with a reason.
+struct leave_record {
+  std::string reason, at, by;
 };
 
 struct registration {
@@ -58,6 +79,8 @@ struct registration {
   std::string created_at;
   std::optional<std::string> checked_in_at;
   std::optional<id_t> checkin_id;  // the live check-in, for undo
+  std::optional<id_t> unit_id;
+  std::optional<leave_record> leave;
 };
 
 struct registration_input {
@@ -66,12 +89,14 @@ struct registration_input {
   std::string organization;
   std::string category;
   std::optional<std::string> id_number;
+  std::optional<id_t> unit_id;
 };
 
 struct registration_query {
   id_t event_id = 0;
   std::string q;       // name, phone, organization or code
   std::string status;  // empty = any
+  std::optional<id_t> unit_id;
   std::int64_t limit = 50;
   std::int64_t offset = 0;
 };
@@ -111,12 +136,80 @@ struct device {
   std::optional<std::string> revoked_at;
 };
 
+// How many people a unit is expected to send to an event.
+struct quota {
+  id_t unit_id = 0;
+  std::string unit, kind;
+  std::int64_t expected = 0;
+};
+
+// One item of a quota change: a unit, or every unit of a kind.
+struct quota_item {
+  std::optional<id_t> unit_id;
+  std::optional<std::string> unit_kind;
+  std::int64_t expected = 0;
+};
+
+struct attendance {
+  std::int64_t registered = 0;  // confirmed registrations
+  std::int64_t checked_in = 0;
+  std::int64_t late = 0;   // checked in after the start
+  std::int64_t leave = 0;  // on leave and not checked in
+  [[nodiscard]] std::int64_t absent() const { return registered - checked_in - leave; }
+};
+
+struct unit_attendance {
+  id_t unit_id = 0;
+  std::string unit, kind, parent;
+  std::int64_t expected = 0;
+  attendance a;
+};
+
+struct event_units {
+  id_t event_id = 0;
+  std::string starts_at;
+  std::vector<unit_attendance> items;  // units with a quota or a confirmed registration
+  attendance unassigned;               // registrations without a unit
+};
+
+// One anonymous service at a clinic desk (服务人次).
+struct tally {
+  id_t id = 0;
+  id_t event_id = 0;
+  std::string service, site, nonce, actor, at;
+  std::optional<std::string> undone_at;
+};
+
+struct named_count {
+  std::string name;
+  std::int64_t served = 0;
+};
+
+struct site_services {
+  std::string site;
+  std::vector<named_count> services;
+};
+
+struct tally_counts {
+  std::int64_t served = 0;
+  std::vector<named_count> services, sites;  // configured order; retired names last
+  std::vector<site_services> by_site;
+};
+
+struct unit_rank {
+  id_t unit_id = 0;
+  std::string unit;
+  std::int64_t expected = 0, checked_in = 0;
+};
+
 // What a board shows: counts and masked names only.
 struct board_event {
   id_t id = 0;
   std::string title, kind, venue, status;
   std::optional<std::int64_t> capacity;
   event_counts counts;
+  std::optional<tally_counts> clinic;  // when the event has services
+  std::vector<unit_rank> units;        // when the event has quotas, ranked
 };
 
 struct board_checkin {

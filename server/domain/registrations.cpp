@@ -52,12 +52,30 @@ result<registration> register_participant(storage::store& s, actor const& who, i
     return make_error(error_kind::conflict, "event_closed", "活动已停止报名 / the event is not open");
   if (auto existing = s.find_live_by_phone(event_id, in.phone)) return duplicate_of(*existing);
 
+  // A unit picked from the list names the organization; free text spelled exactly as a
+  // unit's name is linked to it; anything else (the public) stays free text.
+  std::optional<id_t> unit_id;
+  std::string organization = in.organization;
+  if (in.unit_id) {
+    auto u = s.find_unit(*in.unit_id);
+    if (!u) {
+      field_errors f;
+      f.add("unit_id", "单位不存在 / no such unit");
+      return f.to_error();
+    }
+    unit_id = u->id;
+    if (organization.empty()) organization = u->name;
+  } else if (!organization.empty()) {
+    if (auto u = s.find_unit_by_name(organization)) unit_id = u->id;
+  }
+
   registration r;
   r.event_id = event_id;
   r.code = new_ticket_code();
   r.name = in.name;
   r.phone = in.phone;
-  r.organization = in.organization;
+  r.organization = organization;
+  r.unit_id = unit_id;
   r.category = in.category;
   r.id_number = in.id_number;
   r.source = source;

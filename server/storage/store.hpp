@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/model.hpp"
+#include "domain/report.hpp"
 #include "storage/sqlite.hpp"
 
 namespace qiandao::storage {
@@ -105,6 +106,25 @@ class store {
   std::vector<domain::device> list_devices();
   void revoke_device(id_t id, std::string const& now);
 
+  // units, quotas, leave
+  std::vector<domain::unit> list_units(std::string const& q, std::string const& kind);
+  std::optional<domain::unit> find_unit(id_t id);
+  std::optional<domain::unit> find_unit_by_name(std::string const& name);
+  [[nodiscard]] bool unit_has_children(id_t id);
+  id_t insert_unit(domain::unit const& u, std::string const& now);
+  void update_unit(domain::unit const& u, std::string const& now);
+  std::vector<domain::quota> list_quotas(id_t event_id);
+  void replace_quotas(id_t event_id, std::vector<std::pair<id_t, std::int64_t>> const& quotas);
+  std::vector<id_t> unit_ids_of_kind(std::string const& kind);
+  void set_leave(id_t registration_id, std::optional<domain::leave_record> const& leave);
+  domain::event_units unit_attendance(domain::event const& e);
+
+  // free-clinic service tallies
+  std::optional<domain::tally> find_tally_by_nonce(std::string const& nonce);
+  id_t insert_tally(domain::tally const& t);
+  void undo_tally(id_t id, std::string const& at, std::string const& by);
+  domain::tally_counts tally_counts(domain::event const& e);
+
   // audit
   void audit(std::string const& at, std::string const& actor, std::string const& action,
              std::string const& target, std::string const& detail);
@@ -113,6 +133,12 @@ class store {
   // board
   domain::board_state load_board(int recent_limit);
   std::vector<domain::board_event> board_events(std::set<id_t> const& ids);
+
+  // ---- report: the programme report (README "The report"); store_report.cpp ----
+  // Every count, read in one snapshot so the sheets agree with each other; the rates and
+  // totals are left to domain::finish_report.
+  domain::report load_report();
+  // ---- end report ----
 
   // What the open transaction changed, for the board. The writer marks before each job and
   // rolls the record back with the job's savepoint.
@@ -130,6 +156,9 @@ class store {
  private:
   void load_departments(domain::event& e);
   void save_departments(id_t event_id, std::vector<std::string> const& names);
+  void save_names(char const* table, id_t event_id, std::vector<std::string> const& names);
+  domain::board_event board_row(domain::event const& e);
+  std::vector<domain::unit_rank> unit_ranking(id_t event_id);
   connection db_;
   changes changes_;
 };

@@ -92,6 +92,8 @@ id_t store::insert_event(domain::event const& e, std::string const& now) {
       .run();
   id_t id = db_.last_insert_id();
   save_departments(id, e.lead_departments);
+  save_names("event_services", id, e.services);
+  save_names("event_sites", id, e.sites);
   touch_event(id);
   return id;
 }
@@ -115,6 +117,8 @@ void store::update_event(domain::event const& e, std::string const& now) {
       .bind(12, now)
       .run();
   save_departments(e.id, e.lead_departments);
+  save_names("event_services", e.id, e.services);
+  save_names("event_sites", e.id, e.sites);
   touch_event(e.id);
 }
 
@@ -144,28 +148,43 @@ void store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t wa
 }
 
 void store::load_departments(domain::event& e) {
+  // The event's three short lists, lead departments, services and sites, in one query.
   auto& s = db_.prepare(
-      "SELECT name FROM event_departments WHERE event_id = ?1 ORDER BY position");
+      "SELECT 0, name FROM (SELECT name FROM event_departments WHERE event_id = ?1 ORDER BY position) "
+      "UNION ALL SELECT 1, name FROM (SELECT name FROM event_services WHERE event_id = ?1 ORDER BY position) "
+      "UNION ALL SELECT 2, name FROM (SELECT name FROM event_sites WHERE event_id = ?1 ORDER BY position)");
   s.bind(1, e.id);
   e.lead_departments.clear();
-  while (s.step()) e.lead_departments.push_back(s.get_text(0));
+  e.services.clear();
+  e.sites.clear();
+  std::vector<std::string>* lists[] = {&e.lead_departments, &e.services, &e.sites};
+  while (s.step()) lists[s.get_int(0)]->push_back(s.get_text(1));
 }
 
 void store::save_departments(id_t event_id, std::vector<std::string> const& names) {
-  db_.prepare("DELETE FROM event_departments WHERE event_id = ?1").bind(1, event_id).run();
-  auto& ins = db_.prepare(
-      "INSERT INTO event_departments (event_id, position, name) VALUES (?1, ?2, ?3)");
+  save_names("event_departments", event_id, names);
+}
+
+void store::save_names(char const* table, id_t event_id, std::vector<std::string> const& names) {
+  db_.prepare(std::string("DELETE FROM ") + table + " WHERE event_id = ?1").bind(1, event_id).run();
+  auto& ins = db_.prepare(std::string("INSERT INTO ") + table +
+                          " (event_id, position, name) VALUES (?1, ?2, ?3)");
   for (std::size_t i = 0; i < names.size(); ++i) {
     ins.bind(1, event_id).bind(2, static_cast<std::int64_t>(i)).bind(3, names[i]).run();
   }
 }
 
+domain::board_event store::board_row(domain::event const& e) {
+  domain::board_event b{e.id, e.title, e.kind, e.venue, e.status, e.capacity, e.counts, {}, {}};
+  if (!e.services.empty()) b.clinic = tally_counts(e);
+  b.units = unit_ranking(e.id);
+  return b;
+}
+
 domain::board_state store::load_board(int recent_limit) {
   domain::board_state b;
   b.prog = get_programme();
-  for (auto const& e : list_events()) {
-    b.events.push_back({e.id, e.title, e.kind, e.venue, e.status, e.capacity, e.counts});
-  }
+  for (auto const& e : list_events()) b.events.push_back(board_row(e));
   auto& s = db_.prepare(
       "SELECT c.event_id, r.name, r.organization, c.at FROM checkins c "
       "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
@@ -182,15 +201,8 @@ domain::board_state store::load_board(int recent_limit) {
 
 std::vector<domain::board_event> store::board_events(std::set<id_t> const& ids) {
   std::vector<domain::board_event> out;
-  for (id_t id : ids) {
-    auto& s = db_.prepare(std::string("SELECT ") + event_columns + " FROM events WHERE id = ?1");
-    s.bind(1, id);
-    if (s.step()) {
-      auto e = read_event(s);
-      s.reset();
-      out.push_back({e.id, e.title, e.kind, e.venue, e.status, e.capacity, e.counts});
-    }
-  }
+  for (id_t id : ids)
+    if (auto e = find_event(id)) out.push_back(board_row(*e));
   return out;
 }
 

@@ -7,7 +7,8 @@ namespace {
 
 constexpr char const* registration_select =
     "SELECT r.id, r.event_id, r.code, r.name, r.phone, r.organization, r.category, "
-    "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id "
+    "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id, r.unit_id, "
+    "r.leave_reason, r.leave_at, r.leave_by "
     "FROM registrations r "
     "LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL ";
 
@@ -26,6 +27,9 @@ domain::registration read_registration(statement& s) {
   r.created_at = s.get_text(10);
   r.checked_in_at = s.get_optional_text(11);
   r.checkin_id = s.get_optional_int(12);
+  r.unit_id = s.get_optional_int(13);
+  if (auto reason = s.get_optional_text(14))
+    r.leave = domain::leave_record{*reason, s.get_text(15), s.get_text(16)};
   return r;
 }
 
@@ -50,7 +54,8 @@ std::string escape_like(std::string const& q) {
 std::optional<id_t> store::insert_registration(domain::registration const& r) {
   auto& s = db_.prepare(
       "INSERT INTO registrations (event_id, code, name, phone, organization, category, "
-      "id_number, status, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "id_number, status, source, created_at, unit_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
       "ON CONFLICT (event_id, phone) WHERE status <> 'cancelled' DO NOTHING RETURNING id");
   s.bind(1, r.event_id)
       .bind(2, r.code)
@@ -61,7 +66,8 @@ std::optional<id_t> store::insert_registration(domain::registration const& r) {
       .bind(7, r.id_number)
       .bind(8, r.status)
       .bind(9, r.source)
-      .bind(10, r.created_at);
+      .bind(10, r.created_at)
+      .bind(11, r.unit_id);
   if (!s.step()) return std::nullopt;
   id_t id = s.get_int(0);
   s.reset();
@@ -104,17 +110,17 @@ domain::registration_page store::search_registrations(domain::registration_query
   std::string const where =
       "WHERE r.event_id = ?1 AND (?2 = '' OR r.status = ?2) AND (?3 = '' OR "
       "r.name LIKE ?4 ESCAPE '\\' OR r.phone LIKE ?4 ESCAPE '\\' OR "
-      "r.organization LIKE ?4 ESCAPE '\\' OR r.code = ?3) ";
+      "r.organization LIKE ?4 ESCAPE '\\' OR r.code = ?3) AND (?7 IS NULL OR r.unit_id = ?7) ";
   std::string const like = "%" + escape_like(q.q) + "%";
   domain::registration_page page;
   auto& count = db_.prepare("SELECT count(*) FROM registrations r " + where);
-  count.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like);
+  count.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(7, q.unit_id);
   if (count.step()) {
     page.total = count.get_int(0);
     count.reset();
   }
   auto& s = db_.prepare(std::string(registration_select) + where + "ORDER BY r.id LIMIT ?5 OFFSET ?6");
-  s.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(5, q.limit).bind(6, q.offset);
+  s.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(5, q.limit).bind(6, q.offset).bind(7, q.unit_id);
   while (s.step()) page.items.push_back(read_registration(s));
   return page;
 }

@@ -72,26 +72,22 @@ net::awaitable<response> set_programme(call& c) {
 net::awaitable<response> board(call& c) {
   auto b = c.a.readers.acquire()->load_board(20);
   json events = json::array(), recent = json::array();
-  std::int64_t registered = 0, waitlisted = 0, checked_in = 0;
+  std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
   for (auto const& e : b.events) {
-    events.push_back({{"id", e.id}, {"title", e.title}, {"kind", e.kind}, {"venue", e.venue},
-                      {"status", e.status},
-                      {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
-                      {"registered", e.counts.registered}, {"waitlisted", e.counts.waitlisted},
-                      {"checked_in", e.counts.checked_in}});
+    events.push_back(to_json(e));
     registered += e.counts.registered;
     waitlisted += e.counts.waitlisted;
     checked_in += e.counts.checked_in;
+    if (e.clinic) served += e.clinic->served;
   }
-  for (auto const& r : b.recent)
-    recent.push_back({{"event_id", r.event_id}, {"name", r.masked_name},
-                      {"organization", r.organization}, {"at", r.at}});
+  for (auto const& r : b.recent) recent.push_back(to_json(r));
   co_return json_response(
       c.req, http::status::ok,
       {{"type", "snapshot"},
        {"programme", {{"title", b.prog.title}, {"theme", b.prog.theme}}},
        {"events", events},
-       {"totals", {{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in}}},
+       {"totals", {{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in},
+                   {"served", served}}},
        {"recent", recent}});
 }
 

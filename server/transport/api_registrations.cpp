@@ -53,6 +53,8 @@ net::awaitable<response> search(call& c) {
   if (!q.status.empty() && q.status != "confirmed" && q.status != "waitlisted" && q.status != "cancelled")
     f.add("status", "须为 confirmed / waitlisted / cancelled");
   if (q.q.size() > 200) f.add("q", "太长 / too long");
+  if (c.query.contains("unit_id") && !c.query.at("unit_id").empty())
+    if (auto u = number(c, "unit_id", 0, 1, 999999999999999, f)) q.unit_id = *u;
   auto limit = number(c, "limit", 50, 1, 500, f);
   auto offset = number(c, "offset", 0, 0, 100000000, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());

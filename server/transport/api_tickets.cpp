@@ -87,7 +87,7 @@ net::awaitable<response> export_csv(call& c) {
   auto event = s->find_event(event_id);
   if (!event) co_return error_response(c.req, not_found_error());
   std::string out = "\xEF\xBB\xBF姓名,手机号,工作单位,类别,身份证号,状态,来源,报名时间,签到时间,票码\r\n";
-  domain::registration_query q{event_id, "", "", 500, 0};
+  domain::registration_query q{event_id, "", "", std::nullopt, 500, 0};
   for (;;) {
     auto page = s->search_registrations(q);
     for (auto const& r : page.items) {

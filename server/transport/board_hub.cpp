@@ -4,30 +4,12 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "transport/json_io.hpp"
 #include "transport/websocket_session.hpp"
 
 namespace qiandao::transport {
 
-using json = nlohmann::json;
-
 namespace {
-
-json event_json(domain::board_event const& e) {
-  return {{"id", e.id},
-          {"title", e.title},
-          {"kind", e.kind},
-          {"venue", e.venue},
-          {"status", e.status},
-          {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
-          {"registered", e.counts.registered},
-          {"waitlisted", e.counts.waitlisted},
-          {"checked_in", e.counts.checked_in}};
-}
-
-json recent_json(domain::board_checkin const& c) {
-  return {{"event_id", c.event_id}, {"name", c.masked_name}, {"organization", c.organization},
-          {"at", c.at}};
-}
 
 // The body after the per-connection "{"seq":N," prefix.
 std::shared_ptr<std::string const> body_of(json const& j) {
@@ -87,13 +69,15 @@ void board_hub::schedule_flush() {
 }
 
 std::string board_hub::totals_json() const {
-  std::int64_t registered = 0, waitlisted = 0, checked_in = 0;
+  std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
   for (auto const& [id, e] : events_) {
     registered += e.counts.registered;
     waitlisted += e.counts.waitlisted;
     checked_in += e.counts.checked_in;
+    if (e.clinic) served += e.clinic->served;
   }
-  return json{{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in}}
+  return json{{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in},
+              {"served", served}}
       .dump();
 }
 
@@ -102,8 +86,8 @@ void board_hub::flush() {
   last_flush_ = std::chrono::steady_clock::now();
   json j = {{"type", "update"}, {"events", json::array()}, {"recent", json::array()}};
   for (auto id : pending_events_)
-    if (auto it = events_.find(id); it != events_.end()) j["events"].push_back(event_json(it->second));
-  for (auto const& c : pending_recent_) j["recent"].push_back(recent_json(c));
+    if (auto it = events_.find(id); it != events_.end()) j["events"].push_back(to_json(it->second));
+  for (auto const& c : pending_recent_) j["recent"].push_back(to_json(c));
   if (pending_programme_) j["programme"] = {{"title", prog_.title}, {"theme", prog_.theme}};
   j["totals"] = json::parse(totals_json());
   // Lets a client measure commit-to-screen latency exactly (same machine clock).
@@ -125,8 +109,8 @@ board_frame board_hub::snapshot() {
               {"programme", {{"title", prog_.title}, {"theme", prog_.theme}}},
               {"events", json::array()},
               {"recent", json::array()}};
-    for (auto const& [id, e] : events_) j["events"].push_back(event_json(e));
-    for (auto const& c : recent_) j["recent"].push_back(recent_json(c));
+    for (auto const& [id, e] : events_) j["events"].push_back(to_json(e));
+    for (auto const& c : recent_) j["recent"].push_back(to_json(c));
     j["totals"] = json::parse(totals_json());
     snapshot_cache_ = body_of(j);
   }

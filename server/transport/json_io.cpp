@@ -53,6 +53,8 @@ json to_json(domain::event const& e) {
           {"waitlist", e.waitlist},
           {"walk_ins", e.walk_ins},
           {"lead_departments", e.lead_departments},
+          {"services", e.services},
+          {"sites", e.sites},
           {"description", e.description},
           {"status", e.status},
           {"counts",
@@ -73,7 +75,13 @@ json to_json(domain::registration const& r, bool masked) {
             {"created_at", r.created_at},
             {"checked_in_at", r.checked_in_at ? json(*r.checked_in_at) : json(nullptr)},
             {"checkin_id", r.checkin_id ? json(*r.checkin_id) : json(nullptr)}};
-  if (!masked) j["code"] = r.code;  // the ticket code is a credential: staff only
+  j["unit_id"] = r.unit_id ? json(*r.unit_id) : json(nullptr);
+  if (!masked) {
+    j["code"] = r.code;  // the ticket code is a credential: staff only
+    // The reason may be personal (illness): staff only, like the name.
+    j["leave"] = r.leave ? json{{"reason", r.leave->reason}, {"at", r.leave->at}, {"by", r.leave->by}}
+                         : json(nullptr);
+  }
   if (r.id_number) j["id_number"] = masked ? domain::mask_id_number(*r.id_number) : *r.id_number;
   else j["id_number"] = nullptr;
   return j;
@@ -175,17 +183,25 @@ domain::event_changes read_event_changes(json const& j, field_errors& f) {
     else if (it->is_number_unsigned() && it->get<std::uint64_t>() <= 1000000) c.capacity = static_cast<std::int64_t>(it->get<std::uint64_t>());
     else f.add("capacity", "须为整数或 null / must be an integer or null");
   }
-  if (auto it = j.find("lead_departments"); it != j.end()) {
-    std::vector<std::string> names;
+  auto names = [&](char const* key, std::optional<std::vector<std::string>>& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    std::vector<std::string> v;
     bool ok = it->is_array();
     if (ok)
       for (auto const& d : *it) {
-        if (!d.is_string()) { ok = false; break; }
-        names.push_back(d.get<std::string>());
+        if (!d.is_string()) {
+          ok = false;
+          break;
+        }
+        v.push_back(d.get<std::string>());
       }
-    if (ok) c.lead_departments = names;
-    else f.add("lead_departments", "须为字符串数组 / must be a list of strings");
-  }
+    if (ok) out = std::move(v);
+    else f.add(key, "须为字符串数组 / must be a list of strings");
+  };
+  names("lead_departments", c.lead_departments);
+  names("services", c.services);
+  names("sites", c.sites);
   return c;
 }
 
@@ -196,7 +212,84 @@ domain::registration_input read_registration_input(json const& j, field_errors& 
   in.organization = get_string(j, "organization", f, false).value_or("");
   in.category = get_string(j, "category", f, false).value_or("");
   in.id_number = get_string(j, "id_number", f, false);
+  in.unit_id = get_int(j, "unit_id", f, false);
   return in;
+}
+
+json to_json(domain::unit const& u) {
+  return {{"id", u.id},
+          {"name", u.name},
+          {"kind", u.kind},
+          {"parent_id", u.parent_id ? json(*u.parent_id) : json(nullptr)},
+          {"parent", u.parent_id ? json(u.parent) : json(nullptr)}};
+}
+
+json to_json(domain::tally const& t) {
+  return {{"id", t.id},
+          {"event_id", t.event_id},
+          {"service", t.service},
+          {"site", t.site},
+          {"at", t.at},
+          {"undone_at", t.undone_at ? json(*t.undone_at) : json(nullptr)}};
+}
+
+json to_json(domain::tally_counts const& c) {
+  auto list = [](std::vector<domain::named_count> const& v) {
+    json a = json::array();
+    for (auto const& n : v) a.push_back({{"name", n.name}, {"served", n.served}});
+    return a;
+  };
+  json by_site = json::array();
+  for (auto const& s : c.by_site) by_site.push_back({{"site", s.site}, {"services", list(s.services)}});
+  return {{"served", c.served}, {"services", list(c.services)}, {"sites", list(c.sites)}, {"by_site", by_site}};
+}
+
+namespace {
+json named_counts(std::vector<domain::named_count> const& v) {
+  json a = json::array();
+  for (auto const& n : v) a.push_back({{"name", n.name}, {"served", n.served}});
+  return a;
+}
+
+}  // namespace
+
+json to_json(domain::board_event const& e) {
+  json j = {{"id", e.id},
+          {"title", e.title},
+          {"kind", e.kind},
+          {"venue", e.venue},
+          {"status", e.status},
+          {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
+          {"registered", e.counts.registered},
+          {"waitlisted", e.counts.waitlisted},
+          {"checked_in", e.counts.checked_in}};
+  if (e.clinic) {
+    j["served"] = e.clinic->served;
+    j["services"] = named_counts(e.clinic->services);
+    j["sites"] = named_counts(e.clinic->sites);
+  }
+  if (!e.units.empty()) {
+    json units = json::array();
+    for (auto const& u : e.units)
+      units.push_back({{"unit_id", u.unit_id},
+                       {"unit", u.unit},
+                       {"expected", u.expected},
+                       {"checked_in", u.checked_in},
+                       {"rate", static_cast<double>(u.checked_in) / static_cast<double>(u.expected)}});
+    j["units"] = std::move(units);
+  }
+  return j;
+}
+
+json to_json(domain::board_checkin const& c) {
+  return {{"event_id", c.event_id}, {"name", c.masked_name}, {"organization", c.organization},
+          {"at", c.at}};
+}
+
+
+json rate_json(std::int64_t num, std::int64_t den) {
+  if (den <= 0) return nullptr;
+  return static_cast<double>(num) / static_cast<double>(den);
 }
 
 }  // namespace qiandao::transport

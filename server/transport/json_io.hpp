@@ -24,7 +24,15 @@ json to_json(domain::registration const& r, bool masked);
 json to_json(domain::device const& d);
 json to_json(domain::checkin_answer const& a, bool masked);
 json to_json(storage::audit_row const& a);
+json to_json(domain::unit const& u);
+json to_json(domain::tally const& t);
+// The board's event row and check-in line (already masked by the store).
+json to_json(domain::board_event const& e);
+json to_json(domain::board_checkin const& c);
+json to_json(domain::tally_counts const& c);
 json error_body(domain::error const& e);
+// num / den as a number, or null when den is 0.
+json rate_json(std::int64_t num, std::int64_t den);
 
 // Readers collect type errors into `f` rather than throwing.
 domain::event_changes read_event_changes(json const& j, domain::field_errors& f);

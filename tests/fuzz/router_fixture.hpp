@@ -93,7 +93,7 @@ inline void seed(std::string const& path) {
   if (!conference || !lecture) fail("seed events", path);
   char const* names[] = {"张三明", "李四", "欧阳娜娜"};
   for (std::size_t i = 0; i < 3; ++i) {
-    d::registration_input in{names[i], phones[i], "青浦区中心医院", "医生", std::nullopt};
+    d::registration_input in{names[i], phones[i], "青浦区中心医院", "医生", std::nullopt, std::nullopt};
     if (i == 1) in.id_number = id_number;
     if (!d::register_participant(s, admin, conference->id, in, "staff")) fail("seed registration", phones[i]);
   }

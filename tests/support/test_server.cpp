@@ -203,7 +203,7 @@ std::vector<seeded_ticket> seed_tickets(storage::store& s, std::vector<domain::i
     int i = first_index + k;
     auto event_id = events[static_cast<std::size_t>(k) % events.size()];
     domain::registration_input in{chinese_name(i), test_phone(i), "青浦区社区卫生服务中心", "public",
-                                  std::nullopt};
+                                  std::nullopt, std::nullopt};
     auto r = domain::register_participant(s, seeder(), event_id, in, "staff");
     if (!r) throw std::runtime_error("seed registration " + std::to_string(i) + ": " + r.err().code);
     out.push_back({r->id, event_id, r->code, r->name, r->phone});

@@ -88,7 +88,7 @@ struct domain_fixture {
   domain::result<domain::registration> sign_up(domain::id_t event_id, std::string const& name,
                                                std::string const& phone) {
     domain::registration_input in{name, phone, participant_.organization, participant_.category,
-                                  std::nullopt};
+                                  std::nullopt, std::nullopt};
     return job([&] { return domain::register_participant(s, admin, event_id, in, "staff"); });
   }
   domain::result<domain::registration> sign_up(domain::id_t event_id, std::string const& phone) {
