@@ -205,6 +205,11 @@ http_response http_client::post(std::string const& target, nlohmann::json const&
   return request("POST", target, body.dump(), std::move(extra));
 }
 
+http_response http_client::put(std::string const& target, nlohmann::json const& body,
+                               header_list extra) {
+  return request("PUT", target, body.dump(), std::move(extra));
+}
+
 http_response http_client::post_text(std::string const& target, std::string body,
                                      header_list extra) {
   return request("POST", target, std::move(body), std::move(extra));

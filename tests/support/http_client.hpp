@@ -57,6 +57,7 @@ class http_client {
   http_response post(std::string const& target, nlohmann::json const& body, header_list extra = {});
   http_response post_text(std::string const& target, std::string body, header_list extra = {});
   http_response patch(std::string const& target, nlohmann::json const& body, header_list extra = {});
+  http_response put(std::string const& target, nlohmann::json const& body, header_list extra = {});
   http_response del(std::string const& target, header_list extra = {});
 
   // Writes `bytes` exactly as given on a fresh connection (not this client's keep-alive one)

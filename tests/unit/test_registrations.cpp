@@ -32,19 +32,19 @@ struct fixture : qiandao::test::domain_fixture {
 
 TEST_CASE("validate_input normalises fields and reports every bad one", "[registrations]") {
   SECTION("good input comes back normalised") {
-    auto r = d::validate_input({"  张三明 ", "+86 138-0013-8000", " 青浦区中心医院 ", "", "11010519491231002x"});
+    auto r = d::validate_input({"  张三明 ", "+86 138-0013-8000", " 青浦区中心医院 ", "", "11010519491231002x", std::nullopt});
     REQUIRE(r.ok());
     CHECK(r->name == "张三明");
     CHECK(r->phone == "13800138000");
     CHECK(r->organization == "青浦区中心医院");
     CHECK(r->category == "public");
     CHECK(r->id_number == "11010519491231002X");
-    auto blank_id = d::validate_input({"张三明", "13800138000", "", "nurse", std::string(" ")});
+    auto blank_id = d::validate_input({"张三明", "13800138000", "", "nurse", std::string(" "), std::nullopt});
     REQUIRE(blank_id.ok());
     CHECK_FALSE(blank_id->id_number);
   }
   SECTION("every bad field is named at once") {
-    auto r = d::validate_input({" ", "12345", std::string(101, 'a'), "doctor", "110105194912310021"});
+    auto r = d::validate_input({" ", "12345", std::string(101, 'a'), "doctor", "110105194912310021", std::nullopt});
     REQUIRE_FALSE(r.ok());
     CHECK(r.err().kind == d::error_kind::invalid);
     CHECK(r.err().fields.count("name") == 1);
@@ -54,11 +54,11 @@ TEST_CASE("validate_input normalises fields and reports every bad one", "[regist
     CHECK(r.err().fields.count("category") == 0);
   }
   SECTION("names must be valid UTF-8 and at most 50 characters") {
-    CHECK_FALSE(d::validate_input({"\xE5\xBC", "13800138000", "", "", std::nullopt}).ok());
+    CHECK_FALSE(d::validate_input({"\xE5\xBC", "13800138000", "", "", std::nullopt, std::nullopt}).ok());
     std::string fifty;
     for (int i = 0; i < 50; ++i) fifty += "张";
-    CHECK(d::validate_input({fifty, "13800138000", "", "", std::nullopt}).ok());
-    CHECK_FALSE(d::validate_input({fifty + "张", "13800138000", "", "", std::nullopt}).ok());
+    CHECK(d::validate_input({fifty, "13800138000", "", "", std::nullopt, std::nullopt}).ok());
+    CHECK_FALSE(d::validate_input({fifty + "张", "13800138000", "", "", std::nullopt, std::nullopt}).ok());
   }
 }
 
