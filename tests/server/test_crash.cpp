@@ -69,3 +69,84 @@ TEST_CASE("SIGKILL during check-ins loses nothing acknowledged and duplicates no
   server->kill_now();
   require_durable(db_path, all);
 }
+
+TEST_CASE("SIGKILL while clinic desks tap loses no acknowledged tally and doubles none", "[crash][tallies]") {
+  temp_dir dir;
+  auto db_path = dir.file("tallies.db");
+  auto log = dir.file("server.log");
+  std::string token;
+  qiandao::domain::id_t event_id = 0;
+  {
+    qiandao::domain::init_crypto();
+    qiandao::transport::prepare_database(db_path);
+    qiandao::storage::store s(db_path);
+    qiandao::storage::transaction tx(s.db());
+    event_id = seed_event(s, "名医面对面义诊");
+    s.db()
+        .prepare("INSERT INTO event_services (event_id, position, name) VALUES (?1, 0, '血压测量'), (?1, 1, '血糖检测')")
+        .bind(1, event_id)
+        .run();
+    token = seed_device(s, "义诊服务台");
+    tx.commit();
+  }
+  std::string const path = "/api/v1/events/" + std::to_string(event_id) + "/tallies";
+
+  std::mutex mutex;
+  std::map<std::string, std::int64_t> acknowledged;  // nonce → tally id
+  auto server = std::make_unique<child_server>(db_path, log);
+  for (int round = 1; round <= 2; ++round) {
+    INFO("round " << round << "; server log: " << log);
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> desks;
+    for (int d = 0; d < 4; ++d) {
+      desks.emplace_back([&, port = server->port()] {
+        try {
+          http_client desk(port);
+          desk.set_header("Authorization", "Bearer " + token);
+          desk.set_timeout(3s);
+          for (int i = 0; !stop; ++i) {
+            auto nonce = new_nonce();
+            auto r = desk.post(path, {{"service", i % 2 ? "血压测量" : "血糖检测"}, {"nonce", nonce}});
+            if (r.status != 201) break;
+            std::lock_guard lock(mutex);
+            acknowledged[nonce] = r.json()["tally"]["id"].get<std::int64_t>();
+          }
+        } catch (std::exception const&) {
+          // the server died under this desk: what it acknowledged is what counts
+        }
+      });
+    }
+    std::this_thread::sleep_for(700ms);
+    server->kill_now();
+    stop = true;
+    for (auto& t : desks) t.join();
+    REQUIRE(acknowledged.size() > 0);
+
+    server = std::make_unique<child_server>(db_path, log);
+    {
+      qiandao::storage::connection db(db_path, qiandao::storage::connection::mode::read_only);
+      auto& q = db.prepare("SELECT count(*) FROM tallies WHERE nonce = ?1 AND id = ?2 AND undone_at IS NULL");
+      std::size_t missing = 0;
+      for (auto const& [nonce, id] : acknowledged) {
+        q.bind(1, nonce).bind(2, id);
+        if (!q.step() || q.get_int(0) != 1) ++missing;
+        q.reset();
+      }
+      CHECK(missing == 0);
+      CHECK(query_int(db, "SELECT count(*) FROM tallies") ==
+            query_int(db, "SELECT count(DISTINCT nonce) FROM tallies"));
+      CHECK(query_text(db, "PRAGMA integrity_check") == "ok");
+    }
+    // A desk replaying its queue after the crash gets the same tally back, not a new one.
+    http_client desk(server->port());
+    desk.set_header("Authorization", "Bearer " + token);
+    int replayed = 0;
+    for (auto const& [nonce, id] : acknowledged) {
+      if (++replayed > 50) break;
+      auto r = desk.post(path, {{"service", "血压测量"}, {"nonce", nonce}});
+      if (r.status == 422) r = desk.post(path, {{"service", "血糖检测"}, {"nonce", nonce}});
+      REQUIRE(r.status == 200);
+      CHECK(r.json()["tally"]["id"] == id);
+    }
+  }
+}
