@@ -233,17 +233,6 @@ json to_json(domain::tally const& t) {
           {"undone_at", t.undone_at ? json(*t.undone_at) : json(nullptr)}};
 }
 
-json to_json(domain::tally_counts const& c) {
-  auto list = [](std::vector<domain::named_count> const& v) {
-    json a = json::array();
-    for (auto const& n : v) a.push_back({{"name", n.name}, {"served", n.served}});
-    return a;
-  };
-  json by_site = json::array();
-  for (auto const& s : c.by_site) by_site.push_back({{"site", s.site}, {"services", list(s.services)}});
-  return {{"served", c.served}, {"services", list(c.services)}, {"sites", list(c.sites)}, {"by_site", by_site}};
-}
-
 namespace {
 json named_counts(std::vector<domain::named_count> const& v) {
   json a = json::array();
@@ -252,6 +241,14 @@ json named_counts(std::vector<domain::named_count> const& v) {
 }
 
 }  // namespace
+
+json to_json(domain::tally_counts const& c) {
+  json by_site = json::array();
+  for (auto const& s : c.by_site) by_site.push_back({{"site", s.site}, {"services", named_counts(s.services)}});
+  return {{"served", c.served}, {"services", named_counts(c.services)}, {"sites", named_counts(c.sites)},
+          {"by_site", by_site}};
+}
+
 
 json to_json(domain::board_event const& e) {
   json j = {{"id", e.id},
