@@ -9,6 +9,7 @@ set(QIANDAO_WEB_FILES
   shared/i18n.js
   shared/icons.js
   shared/icon.svg
+  shared/pairing.js
   shared/strings.js
   shared/style.css
   shared/ticket.css
@@ -22,13 +23,18 @@ set(QIANDAO_WEB_FILES
   staff/views/event.js
   staff/views/event_chrome.js
   staff/views/event_form.js
+  staff/views/event_units.js
   staff/views/events.js
   staff/views/import.js
   staff/views/login.js
   staff/views/print.js
+  staff/views/quota_editor.js
   staff/views/reg_table.js
   staff/views/register.js
   staff/views/registration.js
+  staff/views/unit_import.js
+  staff/views/unit_picker.js
+  staff/views/units.js
   staff/views/waitlist.js
   kiosk/index.html
   kiosk/kiosk.css
@@ -48,9 +54,22 @@ set(QIANDAO_WEB_FILES
   board/app.js
   board/cards.js
   board/chart.js
+  board/clinic.js
   board/counter.js
+  board/main_screen.js
   board/recent.js
-  board/stage.js)
+  board/stage.js
+  board/units_screen.js
+  desk/index.html
+  desk/desk.css
+  desk/app.js
+  desk/outbox.js
+  desk/pad.js
+  desk/sync.js
+  report/index.html
+  report/report.css
+  report/app.js
+  report/tables.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.

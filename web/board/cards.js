@@ -14,11 +14,12 @@ function makeCard(row) {
     registered: h('span', { class: 'b-card-registered', dataset: { field: 'registered' } }),
     capacity: h('span', { class: 'b-card-capacity' }),
     pct: h('span', { class: 'b-card-pct' }),
+    served: h('span', { class: 'b-card-served', dataset: { field: 'served' } }),
     fill: h('span', { class: 'b-bar-fill' }),
   };
   const root = h('article', { class: 'b-card', dataset: { eventId: row.id } },
     el.title,
-    h('div', { class: 'b-card-top' }, el.kind, el.status, el.venue),
+    h('div', { class: 'b-card-top' }, el.kind, el.status, el.served, el.venue),
     h('div', { class: 'b-card-figures' },
       h('div', { class: 'b-card-main' }, el.checked, h('span', { class: 'b-card-sep' }, '/'), el.registered),
       h('div', { class: 'b-card-side' }, el.pct, el.capacity)),
@@ -34,6 +35,9 @@ function makeCard(row) {
     el.status.textContent = r.status !== 'open' ? t(`status.${r.status}`) : '';
     el.title.textContent = r.title;
     el.venue.textContent = r.venue || '';
+    // A free clinic's people served, most of whom never registered.
+    el.served.hidden = !r.services?.length;
+    el.served.textContent = r.services?.length ? t('board.served_n', { n: fmtNumber(r.served || 0) }) : '';
     checked.set(r.checked_in);
     registered.set(r.registered);
     el.capacity.textContent = r.capacity === null ? t('board.unlimited') : t('board.capacity', { n: fmtNumber(r.capacity) });

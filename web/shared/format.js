@@ -76,3 +76,12 @@ export function capacityText(registered, capacity) {
     ? `${fmtNumber(registered)} / ${t('capacity.unlimited')}`
     : `${fmtNumber(registered)} / ${fmtNumber(capacity)}`;
 }
+
+export const UNIT_KINDS = ['hospital', 'community', 'cdc', 'office', 'group', 'other'];
+export function unitKindLabel(kind) { return t(`unitkind.${kind}`); }
+
+// A rate the server gives as a fraction (0.85) as "85.0%"; null (nothing to divide by) as "—".
+export function fmtRate(rate, digits = 1) {
+  if (rate === null || rate === undefined || Number.isNaN(Number(rate))) return '—';
+  return `${(Number(rate) * 100).toFixed(digits)}%`;
+}

@@ -14,6 +14,9 @@ import { importView } from './views/import.js';
 import { printView } from './views/print.js';
 import { registrationView } from './views/registration.js';
 import { devicesView } from './views/devices.js';
+import { unitsView } from './views/units.js';
+import { unitImportView } from './views/unit_import.js';
+import { eventUnitsView } from './views/event_units.js';
 import { errorText } from './ui.js';
 
 const routes = [
@@ -25,8 +28,11 @@ const routes = [
   ['/events/:id/register', registerView],
   ['/events/:id/import', importView],
   ['/events/:id/print', printView],
+  ['/events/:id/units', eventUnitsView],
   ['/registrations/:id', registrationView],
   ['/devices', devicesView],
+  ['/units', unitsView],
+  ['/units/import', unitImportView],
 ];
 
 const app = document.getElementById('app');
@@ -45,7 +51,9 @@ function header() {
       h('span', { class: 'brand-text' }, h('strong', {}, t('app.name')), h('small', {}, t('app.staff_subtitle')))),
     h('nav', { class: 'nav', 'aria-label': t('nav.label') },
       navLink('#/', 'nav.events', 'events'),
+      navLink('#/units', 'nav.units', 'units'),
       isAdmin() ? navLink('#/devices', 'nav.devices', 'devices') : null,
+      isAdmin() ? h('a', { href: '/report', class: 'nav-link', dataset: { action: 'report' } }, t('nav.report')) : null,
       h('a', { href: '/board', target: '_blank', rel: 'noopener', class: 'nav-link' }, t('nav.board'), ' ↗')),
     h('div', { class: 'topbar-right' },
       switcher,
@@ -56,7 +64,7 @@ function header() {
 }
 
 function markNav(pattern) {
-  const section = pattern.startsWith('/devices') ? 'devices' : 'events';
+  const section = pattern.startsWith('/devices') ? 'devices' : pattern.startsWith('/units') ? 'units' : 'events';
   for (const a of app.querySelectorAll('.nav-link[data-match]')) a.classList.toggle('active', a.dataset.match === section);
 }
 
@@ -81,7 +89,14 @@ async function signOut() {
   setUser(null);
 }
 
+// Signing in from the clinic desk or the report page leads back there (only those pages).
+function nextPage() {
+  const next = new URLSearchParams(location.search).get('next');
+  return ['/desk', '/report'].includes(next) ? next : null;
+}
+
 function render() {
+  if (session.user && nextPage()) { location.replace(nextPage()); return; }
   if (session.user) showShell();
   else showLogin();
 }

@@ -113,3 +113,21 @@ export async function busy(button, work) {
     button.classList.remove('is-busy');
   }
 }
+
+// A modal asking for one line of text (a leave reason …); resolves the text, or null.
+export function promptText({ title, label, placeholder, value = '', ok, maxlength = 200 }) {
+  return new Promise((resolve) => {
+    const box = h('input', { type: 'text', id: 'prompt-text', maxlength, placeholder, value, autocomplete: 'off', required: true });
+    const dlg = h('dialog', { class: 'confirm prompt' },
+      h('form', { method: 'dialog' },
+        h('h2', {}, title),
+        h('div', { class: 'field' }, h('label', { for: box.id, class: 'field-label' }, label), box),
+        h('div', { class: 'dialog-actions' },
+          h('button', { value: 'cancel', class: 'btn', formnovalidate: true }, t('common.cancel')),
+          h('button', { value: 'ok', class: 'btn btn-primary' }, ok))));
+    dlg.addEventListener('close', () => { resolve(dlg.returnValue === 'ok' && box.value.trim() ? box.value.trim() : null); dlg.remove(); });
+    document.body.append(dlg);
+    dlg.showModal();
+    box.focus();
+  });
+}

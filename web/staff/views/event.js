@@ -12,12 +12,13 @@ const LIMIT = 50;
 export async function eventView({ root, params, query }) {
   const ev = await withEvent(root, params.id, 'list');
   if (!ev) return undefined;
-  const state = { q: query.get('q') || '', status: query.get('status') || '', offset: Number(query.get('offset')) || 0 };
+  const state = { q: query.get('q') || '', status: query.get('status') || '', unit: query.get('unit_id') || '', offset: Number(query.get('offset')) || 0 };
   const q = h('input', { type: 'search', class: 'search-input', value: state.q, placeholder: t('search.placeholder'), 'aria-label': t('search.label'), autocomplete: 'off' });
   const status = select([['', t('search.any_status')], ['confirmed', t('status.confirmed')], ['waitlisted', t('status.waitlisted')], ['cancelled', t('status.cancelled')]], { value: state.status, 'aria-label': t('reg.status') });
   const results = h('div', { class: 'results' });
   root.append(h('section', { class: 'card' },
     h('div', { class: 'toolbar' }, q, status,
+      state.unit ? h('a', { class: 'tag unit-filter', href: `#/events/${ev.id}`, title: t('common.close') }, `${t('reg.unit')} #${state.unit} ×`) : null,
       h('a', { class: 'btn btn-primary', href: `#/events/${ev.id}/register` }, `＋ ${t('event.tab.register')}`)),
     results));
 
@@ -28,6 +29,7 @@ export async function eventView({ root, params, query }) {
     const sp = new URLSearchParams();
     if (state.q) sp.set('q', state.q);
     if (state.status) sp.set('status', state.status);
+    if (state.unit) sp.set('unit_id', state.unit);
     if (state.offset) sp.set('offset', String(state.offset));
     history.replaceState(null, '', `#/events/${ev.id}${sp.toString() ? `?${sp}` : ''}`);
     sp.set('limit', String(LIMIT));

@@ -60,8 +60,10 @@ export function eventHeader(ev, active) {
         tab(base, t('event.tab.list'), 'list', active),
         tab(`${base}/waitlist`, t('event.tab.waitlist'), 'waitlist', active, ev.counts.waitlisted),
         tab(`${base}/register`, t('event.tab.register'), 'register', active),
-        tab(`${base}/import`, t('event.tab.import'), 'import', active)),
+        tab(`${base}/import`, t('event.tab.import'), 'import', active),
+        tab(`${base}/units`, t('event.tab.units'), 'units', active)),
       h('div', { class: 'page-actions' },
+        ev.services?.length ? h('a', { class: 'btn', href: `/desk?event=${ev.id}`, target: '_blank', rel: 'noopener', dataset: { action: 'desk' } }, t('event.desk'), ' ↗') : null,
         h('a', { class: 'btn', href: `${base}/print` }, t('event.print')),
         isAdmin() ? h('a', { class: 'btn', href: `/api/v1/events/${ev.id}/registrations.csv`, download: `registrations-${ev.id}.csv`, dataset: { action: 'export' } }, t('event.export')) : null,
         isAdmin() ? h('a', { class: 'btn', href: `${base}/edit` }, t('event.edit')) : null)));

@@ -8,6 +8,7 @@ import { isAdmin, handleAuthError } from '../session.js';
 
 const KINDS = ['conference', 'clinic', 'lecture', 'competition', 'salon', 'other'];
 const STATUSES = ['open', 'closed', 'cancelled'];
+const USUAL_SERVICES = ['血压测量', '血糖检测', '健康咨询', '用药指导', '复诊配药'];
 
 function splitDepartments(text) {
   return text.split(/[,，、;；\n]/).map((s) => s.trim()).filter(Boolean);
@@ -21,13 +22,24 @@ function checkbox(name, label, checked, hint) {
     h('span', { class: 'field-error', dataset: { errorFor: name } }));
 }
 
+// The desk's buttons, with a one-tap fill of the services free clinics usually offer.
+function servicesField(services) {
+  const box = input({ value: services.join('、') });
+  const f = field({ name: 'services', label: t('event.f.services'), hint: t('event.f.services_hint'), input: box });
+  const fill = h('button', { class: 'btn btn-small', type: 'button', dataset: { action: 'usual-services' } }, t('event.f.services_preset'));
+  fill.addEventListener('click', () => { box.value = USUAL_SERVICES.join('、'); box.focus(); });
+  box.after(fill);
+  fill.classList.add('field-aside');
+  return f;
+}
+
 export async function eventFormView({ root, params }) {
   const editing = Boolean(params.id);
   const back = editing ? { href: `#/events/${params.id}`, label: t('common.back') } : { href: '#/', label: t('nav.events') };
   root.append(pageHead(editing ? t('event.edit') : t('events.new'), { back }));
   if (!isAdmin()) { root.append(alertBox(t('error.admin_only'))); return; }
 
-  let ev = { kind: 'conference', capacity: null, waitlist: false, walk_ins: false, lead_departments: [], status: 'open' };
+  let ev = { kind: 'conference', capacity: null, waitlist: false, walk_ins: false, lead_departments: [], services: [], sites: [], status: 'open' };
   if (editing) {
     const wait = root.appendChild(loading());
     try { ev = await get(`/events/${params.id}`); } catch (e) {
@@ -52,6 +64,8 @@ export async function eventFormView({ root, params }) {
       input: input({ type: 'number', min: 0, step: 1, inputmode: 'numeric', value: ev.capacity ?? '' }) }),
     field({ name: 'lead_departments', label: t('event.f.departments'), hint: t('event.f.departments_hint'),
       input: input({ value: (ev.lead_departments || []).join('、') }) }),
+    servicesField(ev.services || []),
+    field({ name: 'sites', label: t('event.f.sites'), hint: t('event.f.sites_hint'), input: input({ value: (ev.sites || []).join('、') }) }),
     checkbox('waitlist', t('event.f.waitlist'), ev.waitlist, t('event.f.waitlist_hint')),
     checkbox('walk_ins', t('event.f.walk_ins'), ev.walk_ins, t('event.f.walk_ins_hint')),
     field({ name: 'description', label: t('event.f.description'), input: h('textarea', { rows: 4, maxlength: 5000, value: ev.description || '' }), wide: true }),
@@ -72,6 +86,8 @@ export async function eventFormView({ root, params }) {
       waitlist: f.waitlist.checked,
       walk_ins: f.walk_ins.checked,
       lead_departments: splitDepartments(f.lead_departments.value),
+      services: splitDepartments(f.services.value),
+      sites: splitDepartments(f.sites.value),
       description: f.description.value,
     };
     if (editing) body.status = f.status.value;

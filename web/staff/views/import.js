@@ -18,7 +18,7 @@ function templateLink() {
   return h('a', { href: url, download: 'qiandao-import-template.csv', class: 'btn btn-small' }, t('import.template'));
 }
 
-const FIELD_LABELS = { name: 'reg.f.name', phone: 'reg.f.phone', organization: 'reg.f.organization', category: 'reg.f.category', id_number: 'reg.id_number' };
+const FIELD_LABELS = { kind: 'units.f.kind', parent: 'units.f.parent', name: 'reg.f.name', phone: 'reg.f.phone', organization: 'reg.f.organization', category: 'reg.f.category', id_number: 'reg.id_number' };
 
 // "提交的内容有误；phone: 请填写…" → "手机号：请填写…": the field by its label, no generic lead-in.
 function reason(text) {
@@ -29,19 +29,27 @@ function reason(text) {
     .join('；');
 }
 
+export function importStat(value, label, cls) {
+  return h('div', { class: `report-stat ${cls}` }, h('strong', {}, fmtNumber(value)), h('span', {}, label));
+}
+
+// The bad lines of an import answer, by line number, or nothing when there are none.
+export function rejectedTable(r) {
+  return r.rejected.length ? h('div', { class: 'table-wrap' },
+    h('table', { class: 'table rejected-lines' },
+      h('caption', {}, r.dry_run ? t('import.rejected_caption_dry') : t('import.rejected_caption')),
+      h('thead', {}, h('tr', {}, h('th', {}, t('import.line')), h('th', {}, t('import.reason')))),
+      h('tbody', {}, r.rejected.map((x) => h('tr', { dataset: { line: x.line } },
+        h('td', { class: 'num' }, t('import.line_n', { n: x.line })), h('td', {}, reason(x.reason))))))) : null;
+}
+
 function report(r) {
-  const n = (value, label, cls) => h('div', { class: `report-stat ${cls}` }, h('strong', {}, fmtNumber(value)), h('span', {}, label));
   return h('div', { class: 'report', dataset: { accepted: r.accepted, rejected: r.rejected.length } },
     h('div', { class: 'report-stats' },
-      n(r.accepted, r.dry_run ? t('import.will_accept') : t('import.accepted'), 'ok'),
-      n(r.waitlisted, t('import.waitlisted'), 'warn'),
-      n(r.rejected.length, t('import.rejected'), r.rejected.length ? 'bad' : '')),
-    r.rejected.length ? h('div', { class: 'table-wrap' },
-      h('table', { class: 'table rejected-lines' },
-        h('caption', {}, r.dry_run ? t('import.rejected_caption_dry') : t('import.rejected_caption')),
-        h('thead', {}, h('tr', {}, h('th', {}, t('import.line')), h('th', {}, t('import.reason')))),
-        h('tbody', {}, r.rejected.map((x) => h('tr', { dataset: { line: x.line } },
-          h('td', { class: 'num' }, t('import.line_n', { n: x.line })), h('td', {}, reason(x.reason))))))) : null);
+      importStat(r.accepted, r.dry_run ? t('import.will_accept') : t('import.accepted'), 'ok'),
+      importStat(r.waitlisted, t('import.waitlisted'), 'warn'),
+      importStat(r.rejected.length, t('import.rejected'), r.rejected.length ? 'bad' : '')),
+    rejectedTable(r));
 }
 
 export async function importView({ root, params }) {

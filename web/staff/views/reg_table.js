@@ -18,7 +18,7 @@ export function regTable(items, { position = false, offset = 0 } = {}) {
       h('td', { class: 'mono' }, r.phone),
       h('td', {}, r.organization || '—'),
       h('td', {}, categoryLabel(r.category)),
-      h('td', {}, badge(r.status)),
+      h('td', {}, badge(r.status), r.leave && !r.checked_in_at ? [' ', h('span', { class: 'badge badge-leave' }, t('reg.on_leave'))] : null),
       h('td', {}, r.checked_in_at ? h('span', { class: 'checked' }, `✓ ${fmt(r.checked_in_at)}`) : h('span', { class: 'muted' }, '—')),
       h('td', { class: 'muted' }, fmt(r.created_at), ' · ', t(`source.${r.source}`)));
   });

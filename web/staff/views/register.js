@@ -4,6 +4,7 @@ import { h, replace } from '../../shared/dom.js';
 import { t } from '../../shared/i18n.js';
 import { icon } from '../../shared/icons.js';
 import { withEvent, refreshEventHeader } from './event_chrome.js';
+import { unitPicker } from './unit_picker.js';
 import { field, input, select, showFieldErrors, setAlert, errorText, busy } from '../ui.js';
 import { handleAuthError } from '../session.js';
 
@@ -41,6 +42,7 @@ export async function registerView({ root, params }) {
   const ev = await withEvent(root, params.id, 'register');
   if (!ev) return;
   const alert = h('div', { class: 'alert-slot' });
+  const unitField = unitPicker();
   const outcome = h('div', { class: 'outcome-slot' });
   const submit = h('button', { class: 'btn btn-primary', type: 'submit' }, t('register.submit'));
   const form = h('form', { class: 'card form-grid', novalidate: true, dataset: { form: 'register' } },
@@ -50,7 +52,7 @@ export async function registerView({ root, params }) {
     alert,
     field({ name: 'name', label: t('reg.f.name'), input: input({ maxlength: 50, required: true, autocomplete: 'off' }) }),
     field({ name: 'phone', label: t('reg.f.phone'), input: input({ type: 'tel', inputmode: 'tel', maxlength: 20, required: true }), hint: t('reg.f.phone_hint') }),
-    field({ name: 'organization', label: t('reg.f.organization'), input: input({ maxlength: 100 }) }),
+    unitField.field,
     field({ name: 'category', label: t('reg.f.category'), input: select(CATEGORIES.map((c) => [c, t(`category.${c}`)]), { value: defaultCategory(ev.kind) }) }),
     field({ name: 'id_number', label: t('reg.f.id_number'), input: input({ maxlength: 18, inputmode: 'numeric' }), hint: t('reg.f.id_number_hint') }),
     h('div', { class: 'form-actions wide' }, submit));
@@ -60,6 +62,7 @@ export async function registerView({ root, params }) {
     replace(outcome);
     form.reset();
     form.elements.category.value = defaultCategory(ev.kind);
+    unitField.reset();
     showFieldErrors(form, {});
     form.hidden = false;
     form.elements.name.focus();
@@ -74,6 +77,8 @@ export async function registerView({ root, params }) {
       name: f.name.value, phone: f.phone.value, organization: f.organization.value,
       category: f.category.value, id_number: f.id_number.value.trim() || null,
     };
+    const unit = unitField.unit();
+    if (unit) body.unit_id = unit.id;
     busy(submit, async () => {
       try {
         const reg = await post(`/events/${ev.id}/registrations`, body);

@@ -3,8 +3,8 @@
 import { get, post, del, newNonce } from '../../shared/api.js';
 import { h, replace } from '../../shared/dom.js';
 import { t } from '../../shared/i18n.js';
-import { fmt, categoryLabel } from '../../shared/format.js';
-import { alertBox, errorText, loading, badge, confirmAction, toast, busy, pageHead } from '../ui.js';
+import { fmt, categoryLabel, unitKindLabel } from '../../shared/format.js';
+import { alertBox, errorText, loading, badge, confirmAction, promptText, toast, busy, pageHead } from '../ui.js';
 import { handleAuthError } from '../session.js';
 
 function row(label, value, cls) {
@@ -17,15 +17,16 @@ export async function registrationView({ root, params }) {
   const msg = h('div', { class: 'alert-slot' });
 
   async function load() {
-    let reg, ev;
+    let reg, ev, unit = null;
     try {
       reg = await get(`/registrations/${params.id}`);
       ev = await get(`/events/${reg.event_id}`);
+      if (reg.unit_id) unit = (await get('/units')).items.find((u) => u.id === reg.unit_id) || null;
     } catch (e) {
       if (!handleAuthError(e)) replace(body, alertBox(errorText(e)));
       return;
     }
-    replace(body, render(reg, ev));
+    replace(body, render(reg, ev, unit));
   }
 
   const act = (button, work, done) => busy(button, async () => {
@@ -55,6 +56,7 @@ export async function registrationView({ root, params }) {
       };
       out.push(b);
     }
+    out.push(...leaveActions(reg));
     if (reg.status !== 'cancelled') {
       const b = h('button', { class: 'btn btn-danger', type: 'button', disabled: Boolean(reg.checkin_id), title: reg.checkin_id ? t('reg.cancel_blocked') : null, dataset: { action: 'cancel' } }, t('reg.cancel'));
       b.onclick = async () => {
@@ -67,7 +69,30 @@ export async function registrationView({ root, params }) {
     return out;
   }
 
-  function render(reg, ev) {
+  // 请假: recorded with a reason for a confirmed registration not yet checked in; cleared again.
+  function leaveActions(reg) {
+    if (reg.status !== 'confirmed' || reg.checkin_id) return [];
+    const record = h('button', { class: 'btn', type: 'button', dataset: { action: 'leave' } }, reg.leave ? t('reg.leave_change') : t('reg.leave_record'));
+    record.onclick = async () => {
+      const reason = await promptText({ title: t('reg.leave_q', { name: reg.name }), label: t('reg.leave_reason'), placeholder: t('reg.leave_ph'), value: reg.leave?.reason || '', ok: t('reg.leave_record') });
+      if (reason) act(record, () => post(`/registrations/${reg.id}/leave`, { reason }), t('reg.leave_recorded'));
+    };
+    if (!reg.leave) return [record];
+    const clear = h('button', { class: 'btn btn-warn', type: 'button', dataset: { action: 'leave-clear' } }, t('reg.leave_clear'));
+    clear.onclick = async () => {
+      if (await confirmAction({ title: t('reg.leave_clear_q', { name: reg.name }), ok: t('reg.leave_clear') })) {
+        act(clear, () => del(`/registrations/${reg.id}/leave`), t('reg.leave_cleared'));
+      }
+    };
+    return [record, clear];
+  }
+
+  function leaveLine(leave) {
+    return h('span', { class: 'leave-line' }, h('span', { class: 'badge badge-leave' }, t('reg.on_leave')), ' ', leave.reason,
+      h('small', { class: 'muted' }, ` · ${t('reg.leave_by', { by: leave.by || '—', at: fmt(leave.at) })}`));
+  }
+
+  function render(reg, ev, unit) {
     const ticketUrl = `/t/${encodeURIComponent(reg.code)}`;
     return h('div', {},
       pageHead(reg.name, { sub: ev.title, back: { href: `#/events/${ev.id}`, label: t('common.back_to_list') } }),
@@ -75,11 +100,14 @@ export async function registrationView({ root, params }) {
       h('div', { class: 'reg-layout' },
         h('section', { class: 'card' },
           h('div', { class: 'reg-status-line' }, badge(reg.status),
-            reg.checked_in_at ? h('span', { class: 'badge badge-checked' }, `✓ ${t('reg.checked_in')} ${fmt(reg.checked_in_at)}`) : h('span', { class: 'badge' }, t('reg.not_checked_in'))),
+            reg.checked_in_at ? h('span', { class: 'badge badge-checked' }, `✓ ${t('reg.checked_in')} ${fmt(reg.checked_in_at)}`) : h('span', { class: 'badge' }, t('reg.not_checked_in')),
+            reg.leave && !reg.checked_in_at ? h('span', { class: 'badge badge-leave', dataset: { leave: 'yes' } }, t('reg.on_leave')) : null),
           h('dl', { class: 'dl' },
             row(t('reg.f.name'), reg.name),
             row(t('reg.f.phone'), reg.phone, 'mono'),
             row(t('reg.f.organization'), reg.organization || null),
+            row(t('reg.unit'), unit ? `${unit.name}（${unitKindLabel(unit.kind)}）` : reg.unit || null, 'reg-unit'),
+            row(t('reg.leave'), reg.leave ? leaveLine(reg.leave) : null, 'reg-leave'),
             row(t('reg.f.category'), categoryLabel(reg.category)),
             row(t('reg.id_number'), reg.id_number, 'mono'),
             row(t('reg.source'), t(`source.${reg.source}`)),
