@@ -28,7 +28,7 @@ constexpr char const* usage = R"(qiandao — 签到: registration, check-in and 
   qiandao serve [--db FILE] [--listen HOST:PORT] [--demo] [--web-root DIR]
                 [--threads N] [--allow-origin ORIGIN] [--board-token TOKEN]
                 [--tls-cert PEM --tls-key PEM] [--max-batch N]
-  qiandao user add NAME --role admin|staff [--db FILE]   (password from a prompt or stdin)
+  qiandao user add NAME --role admin|staff|judge [--db FILE]   (password from a prompt or stdin)
   qiandao device add NAME [--event ID] [--db FILE]      (prints the kiosk token once)
   qiandao backup FILE [--db FILE]                       (online backup of a live database)
   qiandao cert [--out DIR] [--host NAME_OR_IP]... [--days N]
@@ -80,7 +80,8 @@ int user_add(std::vector<std::string> args) {
   std::string db = take_flag(args, "--db").value_or("qiandao.db");
   std::string role = take_flag(args, "--role").value_or("");
   if (args.size() != 1) throw usage_error("user add takes one NAME");
-  if (role != "admin" && role != "staff") throw usage_error("--role must be admin or staff");
+  if (role != "admin" && role != "staff" && role != "judge")
+    throw usage_error("--role must be admin, staff or judge");
   std::string const& name = args[0];
   if (name.empty() || name.size() > 64) throw usage_error("NAME must be 1–64 characters");
   std::string pw = read_password();

@@ -106,7 +106,12 @@ struct registration_page {
   std::int64_t total = 0;
 };
 
-enum class role_kind { admin, staff, kiosk, board };
+enum class role_kind { admin, staff, judge, kiosk, board };
+
+// A signed-in user's role from its stored name ("admin", "staff", "judge").
+inline role_kind user_role(std::string const& stored) {
+  return stored == "admin" ? role_kind::admin : stored == "judge" ? role_kind::judge : role_kind::staff;
+}
 
 // Who is acting, as written to the audit log: "user:wang" or "device:门口1".
 struct actor {
@@ -119,6 +124,9 @@ struct actor {
   }
   [[nodiscard]] bool is_staff() const { return role == role_kind::admin || role == role_kind::staff; }
   [[nodiscard]] bool is_admin() const { return role == role_kind::admin; }
+  // Judges enter competition scores and nothing else; staff may judge too.
+  [[nodiscard]] bool may_judge() const { return is_staff() || role == role_kind::judge; }
+  [[nodiscard]] bool is_user() const { return may_judge(); }  // signed in with a password
 };
 
 struct user {
@@ -202,6 +210,33 @@ struct unit_rank {
   std::int64_t expected = 0, checked_in = 0;
 };
 
+// A competition on the board: masked names, live ranking, marked provisional until published.
+struct board_competitor {
+  std::int64_t rank = 0;
+  std::string name, unit;  // name masked
+  double total = 0;
+  bool complete = false;
+};
+
+struct board_slot {
+  std::string item, name, unit;  // name masked
+  std::int64_t position = 0;
+};
+
+struct board_unit_score {
+  std::int64_t rank = 0;
+  std::string unit;
+  double total = 0;
+};
+
+struct board_competition {
+  bool published = false;
+  std::vector<std::string> items;
+  std::optional<board_slot> now, next;
+  std::vector<board_competitor> ranking;  // the top 10
+  std::vector<board_unit_score> units;    // the top 10
+};
+
 // What a board shows: counts and masked names only.
 struct board_event {
   id_t id = 0;
@@ -210,6 +245,7 @@ struct board_event {
   event_counts counts;
   std::optional<tally_counts> clinic;  // when the event has services
   std::vector<unit_rank> units;        // when the event has quotas, ranked
+  std::optional<board_competition> competition;  // a competition with items
 };
 
 struct board_checkin {

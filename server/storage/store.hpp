@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/competition_model.hpp"
 #include "domain/model.hpp"
 #include "domain/report.hpp"
 #include "storage/sqlite.hpp"
@@ -95,6 +96,7 @@ class store {
                                   std::string const& role, std::string const& now);
   std::optional<domain::user> find_user_by_name(std::string const& username);
   std::int64_t count_users();
+  std::vector<domain::user> list_users();  // without their password hashes
   void insert_session(std::string const& token_hash, id_t user_id, std::string const& now,
                       std::string const& expires_at);
   std::optional<session_row> find_session(std::string const& token_hash);
@@ -124,6 +126,26 @@ class store {
   id_t insert_tally(domain::tally const& t);
   void undo_tally(id_t id, std::string const& at, std::string const& by);
   domain::tally_counts tally_counts(domain::event const& e);
+
+  // skill competitions
+  std::optional<domain::competition> find_competition(id_t event_id);
+  std::vector<domain::competition> list_competitions();
+  void save_competition_rules(domain::competition const& c, std::string const& now);
+  id_t insert_item(id_t event_id, domain::competition_item const& item);
+  void update_item(domain::competition_item const& item);
+  void delete_item(id_t item_id);
+  [[nodiscard]] bool item_in_use(id_t item_id);
+  std::vector<domain::competitor> competitors(id_t event_id);
+  std::optional<domain::draw> live_draw(id_t item_id);
+  std::vector<domain::draw> live_draws(id_t event_id);
+  id_t insert_draw(domain::draw const& d);
+  void void_draw(id_t draw_id, std::string const& at, std::string const& by, std::string const& reason);
+  std::optional<domain::score> find_score_by_nonce(std::string const& nonce);
+  std::optional<domain::score> find_live_score(id_t item_id, id_t registration_id, std::string const& judge);
+  // Inserts the score; when it replaces a live one, marks that one replaced first.
+  id_t insert_score(domain::score const& sc, std::string const& at);
+  std::vector<domain::score> live_scores(id_t event_id);
+  void set_published(id_t event_id, std::optional<std::string> const& at, std::optional<std::string> const& by);
 
   // audit
   void audit(std::string const& at, std::string const& actor, std::string const& action,
@@ -159,6 +181,7 @@ class store {
   void save_names(char const* table, id_t event_id, std::vector<std::string> const& names);
   domain::board_event board_row(domain::event const& e);
   std::vector<domain::unit_rank> unit_ranking(id_t event_id);
+  std::optional<domain::board_competition> competition_board(id_t event_id);
   connection db_;
   changes changes_;
 };

@@ -38,6 +38,13 @@ std::optional<domain::user> store::find_user_by_name(std::string const& username
   return u;
 }
 
+std::vector<domain::user> store::list_users() {
+  auto& s = db_.prepare("SELECT id, username, role FROM users WHERE disabled_at IS NULL ORDER BY id");
+  std::vector<domain::user> out;
+  while (s.step()) out.push_back({s.get_int(0), s.get_text(1), s.get_text(2), ""});
+  return out;
+}
+
 std::int64_t store::count_users() {
   auto& s = db_.prepare("SELECT count(*) FROM users");
   std::int64_t n = 0;

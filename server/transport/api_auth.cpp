@@ -45,7 +45,10 @@ std::string session_cookie(app const& a, std::string const& value, int max_age) 
 
 json actor_json(domain::actor const& who) {
   using role = domain::role_kind;
-  char const* r = who.role == role::admin ? "admin" : who.role == role::staff ? "staff" : "kiosk";
+  char const* r = who.role == role::admin   ? "admin"
+                  : who.role == role::staff ? "staff"
+                  : who.role == role::judge ? "judge"
+                                            : "kiosk";
   json j = {{"role", r}, {"name", who.name}, {"id", who.id}};
   if (who.role == role::kiosk)
     j["event_id"] = who.event_id ? json(*who.event_id) : json(nullptr);
@@ -97,15 +100,14 @@ net::awaitable<response> login(call& c) {
     return std::pair{true, true};
   });
   if (!saved) co_return unavailable(c.req);
-  domain::actor who{user->role == "admin" ? domain::role_kind::admin : domain::role_kind::staff,
-                    user->id, user->username, std::nullopt};
+  domain::actor who{domain::user_role(user->role), user->id, user->username, std::nullopt};
   auto res = json_response(c.req, http::status::ok, {{"user", actor_json(who)}});
   res.set(http::field::set_cookie, session_cookie(c.a, token, hours * 3600));
   co_return res;
 }
 
 net::awaitable<response> logout(call& c) {
-  if (c.who && c.who->is_staff()) {
+  if (c.who && c.who->is_user()) {
     auto it = c.req.find(http::field::cookie);
     std::string header = it == c.req.end() ? "" : std::string(it->value());
     auto pos = header.find("qiandao_session=");
@@ -126,6 +128,55 @@ net::awaitable<response> logout(call& c) {
 
 net::awaitable<response> me(call& c) {
   co_return json_response(c.req, http::status::ok, {{"user", actor_json(*c.who)}});
+}
+
+net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
+
+json user_json(domain::user const& u) { return {{"id", u.id}, {"username", u.username}, {"role", u.role}}; }
+
+net::awaitable<response> list_users(call& c) {
+  json items = json::array();
+  for (auto const& u : c.a.readers.acquire()->list_users()) items.push_back(user_json(u));
+  co_return json_response(c.req, http::status::ok, {{"items", items}});
+}
+
+// Admins add staff and judges (e.g. for a skill competition) without the command line.
+net::awaitable<response> create_user(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto username = get_string(*body, "username", f, true);
+  auto password = get_string(*body, "password", f, true);
+  auto role = get_string(*body, "role", f, true);
+  if (username) {
+    *username = domain::trim(*username);
+    if (username->empty() || domain::utf8_length(*username) > 64) f.add("username", "须为 1–64 字 / 1–64 characters");
+  }
+  if (password && (password->size() < 10 || password->size() > 1024))
+    f.add("password", "密码至少 10 个字符 / at least 10 characters");
+  if (role && *role != "admin" && *role != "staff" && *role != "judge")
+    f.add("role", "须为 admin、staff 或 judge / admin, staff or judge");
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  if (c.a.hashes_in_flight.load() >= 16) {
+    auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy", "繁忙，请稍后再试 / busy, try again"));
+    res.set(http::field::retry_after, "1");
+    co_return res;
+  }
+  c.a.hashes_in_flight.fetch_add(1);
+  auto hash = co_await net::co_spawn(c.a.hash_pool, hash_task(*password), net::use_awaitable);
+  c.a.hashes_in_flight.fetch_sub(1);
+  auto made = co_await commit<std::optional<domain::id_t>>(c.a.writer, [&](storage::store& s) {
+    std::string now = domain::now_text();
+    auto id = s.insert_user(*username, hash, *role, now);
+    if (id) s.audit(now, c.who->label(), "user.create", "user:" + *username, *role);
+    return std::pair{id, id.has_value()};
+  });
+  if (!made) co_return unavailable(c.req);
+  if (!*made) {
+    co_return error_response(c.req, make_error(error_kind::conflict, "duplicate", "用户名已存在 / username taken"));
+  }
+  co_return json_response(c.req, http::status::created, user_json({**made, *username, *role, ""}));
 }
 
 net::awaitable<response> list_devices(call& c) {
@@ -192,6 +243,8 @@ std::vector<route> auth_routes() {
       {verb::post, "/api/v1/login", access::anyone, login},
       {verb::post, "/api/v1/logout", access::anyone, logout},
       {verb::get, "/api/v1/me", access::signed_in, me},
+      {verb::get, "/api/v1/users", access::admin, list_users},
+      {verb::post, "/api/v1/users", access::admin, create_user},
       {verb::get, "/api/v1/devices", access::admin, list_devices},
       {verb::post, "/api/v1/devices", access::admin, create_device},
       {verb::post, "/api/v1/devices/{id}/revoke", access::admin, revoke_device},

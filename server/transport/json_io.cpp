@@ -275,6 +275,20 @@ json to_json(domain::board_event const& e) {
                        {"rate", static_cast<double>(u.checked_in) / static_cast<double>(u.expected)}});
     j["units"] = std::move(units);
   }
+  if (e.competition) {
+    auto const& c = *e.competition;
+    auto slot = [](std::optional<domain::board_slot> const& s) -> json {
+      if (!s) return nullptr;
+      return {{"item", s->item}, {"name", s->name}, {"unit", s->unit}, {"position", s->position}};
+    };
+    json ranking = json::array(), units = json::array();
+    for (auto const& r : c.ranking)
+      ranking.push_back({{"rank", r.rank}, {"name", r.name}, {"unit", r.unit}, {"total", r.total},
+                         {"complete", r.complete}});
+    for (auto const& u : c.units) units.push_back({{"rank", u.rank}, {"unit", u.unit}, {"total", u.total}});
+    j["competition"] = {{"published", c.published}, {"items", c.items}, {"now", slot(c.now)},
+                        {"next", slot(c.next)},      {"ranking", ranking}, {"units", units}};
+  }
   return j;
 }
 

@@ -84,7 +84,8 @@ bool allowed(access need, std::optional<domain::actor> const& who, call const& c
   switch (need) {
     case access::anyone: return true;
     case access::signed_in: return who.has_value();
-    case access::kiosk: return who && who->role != role::board;
+    case access::kiosk: return who && who->role != role::board && who->role != role::judge;
+    case access::judge: return who && who->may_judge();
     case access::staff: return who && who->is_staff();
     case access::admin: return who && who->is_admin();
     case access::board: {
@@ -184,6 +185,7 @@ router::router(app& a) : app_(a) {
   for (auto make : {auth_routes, event_routes, registration_routes, checkin_routes, ticket_routes,
                     unit_routes, tally_routes, report_routes})
     for (auto& r : make()) routes_.push_back(std::move(r));
+  for (auto& r : competition_routes()) routes_.push_back(std::move(r));
 }
 
 std::optional<domain::actor> router::authenticate(request const& req) {
@@ -191,8 +193,7 @@ std::optional<domain::actor> router::authenticate(request const& req) {
   if (auto token = cookie(req, "qiandao_session")) {
     auto s = app_.readers.acquire();
     if (auto row = s->find_session(domain::token_digest(*token)); row && row->expires_at > domain::now_text())
-      return domain::actor{row->user.role == "admin" ? role::admin : role::staff, row->user.id,
-                           row->user.username, std::nullopt};
+      return domain::actor{domain::user_role(row->user.role), row->user.id, row->user.username, std::nullopt};
   }
   if (auto token = bearer(req)) {
     auto s = app_.readers.acquire();

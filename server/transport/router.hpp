@@ -34,7 +34,8 @@ struct call {
 
 using handler = std::function<net::awaitable<response>(call&)>;
 
-enum class access { anyone, signed_in, kiosk, staff, admin, board };
+// kiosk: any device or user but judges; judge: judges, staff and admins.
+enum class access { anyone, signed_in, kiosk, judge, staff, admin, board };
 
 struct route {
   http::verb method;
@@ -61,6 +62,7 @@ std::vector<route> ticket_routes();
 std::vector<route> unit_routes();     // units, quotas, leave, attendance by unit
 std::vector<route> tally_routes();    // free-clinic service tallies
 std::vector<route> report_routes();   // the programme report, JSON and XLSX
+std::vector<route> competition_routes();  // skill competitions: items, draw, scores, results
 
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);

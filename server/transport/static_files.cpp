@@ -30,7 +30,7 @@ std::string_view mime_type(std::string_view path) {
 // "/" → staff/index.html, "/kiosk" → kiosk/index.html, "/web/x/y.js" → x/y.js.
 std::optional<std::string> file_for(std::string_view path) {
   if (path == "/" || path == "/index.html") return "staff/index.html";
-  for (std::string_view page : {"kiosk", "board", "staff", "desk", "report"}) {
+  for (std::string_view page : {"kiosk", "board", "staff", "desk", "report", "judge"}) {
     std::string p = "/" + std::string(page);
     if (path == p || path == p + "/") return std::string(page) + "/index.html";
   }
