@@ -145,7 +145,7 @@ std::optional<domain::draw> store::live_draw(id_t item_id) {
   if (!s.step()) return std::nullopt;
   domain::draw d{s.get_int(0), s.get_int(1), s.get_text(2), s.get_text(3), s.get_text(4), s.get_text(5), {}, {}};
   s.reset();
-  auto& e = db_.prepare("SELECT position, registration_id FROM draw_entries WHERE draw_id = ?1 ORDER BY position");
+  auto& e = db_.prepare("SELECT position, registration_id FROM draw_entries WHERE draw_id = ?1 ORDER BY position, registration_id");
   e.bind(1, d.id);
   while (e.step()) (e.get_int(0) == 0 ? d.no_shows : d.order).push_back(e.get_int(1));
   return d;

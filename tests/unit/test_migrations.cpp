@@ -230,3 +230,40 @@ TEST_CASE("backup copies a live database into a consistent file", "[storage][bac
   CHECK(scalar(restored, "PRAGMA user_version") == st::latest_version(schema()));
   CHECK(text(restored, "SELECT title FROM events ORDER BY id DESC LIMIT 1") == "活动 199");
 }
+
+TEST_CASE("a version 2 database keeps its users and devices through 003 and accepts judges", "[migrations]") {
+  qiandao::test::temp_dir dir;
+  std::string const path = dir.file("q.db");
+  std::vector<qiandao::embedded::file> up_to_2;
+  for (auto const& f : schema())
+    if (f.path.starts_with("001_") || f.path.starts_with("002_")) up_to_2.push_back(f);
+  REQUIRE(up_to_2.size() == 2);
+  {
+    st::connection db(path, st::connection::mode::read_write);
+    REQUIRE(st::migrate(db, up_to_2) == 2);
+    db.exec(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES "
+        "('wang', 'h1', 'admin', '2024-08-01T10:00:00+08:00'), ('li', 'h2', 'staff', '2024-08-01T10:00:00+08:00');"
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES "
+        "('t', 1, '2024-08-01T10:00:00+08:00', '2099-01-01T00:00:00+08:00');"
+        "INSERT INTO devices (name, token_hash, created_at) VALUES ('门口1', 'd', '2024-08-01T10:00:00+08:00');");
+    CHECK_THROWS_AS(db.exec("INSERT INTO users (username, password_hash, role, created_at) VALUES "
+                            "('zhao', 'h3', 'judge', '2024-08-01T10:00:00+08:00')"),
+                    st::db_error);
+  }
+  st::connection db(path, st::connection::mode::read_write);
+  CHECK(st::migrate(db, schema()) == st::latest_version(schema()));
+  CHECK(text(db, "SELECT group_concat(username || ':' || role || ':' || password_hash, ',') FROM users") ==
+        "wang:admin:h1,li:staff:h2");
+  CHECK(scalar(db, "SELECT count(*) FROM sessions") == 0);  // everyone signs in again once
+  CHECK(scalar(db, "SELECT count(*) FROM devices") == 1);
+  db.exec("INSERT INTO users (username, password_hash, role, created_at) VALUES "
+          "('zhao', 'h3', 'judge', '2024-08-01T10:00:00+08:00')");
+  db.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES "
+          "('u', 3, '2024-08-01T10:00:00+08:00', '2099-01-01T00:00:00+08:00')");
+  CHECK_THROWS_AS(db.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES "
+                          "('v', 99, '2024-08-01T10:00:00+08:00', '2099-01-01T00:00:00+08:00')"),
+                  st::db_error);  // the foreign key still points at users
+  CHECK(scalar(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  CHECK(text(db, "PRAGMA integrity_check") == "ok");
+}
