@@ -80,6 +80,7 @@ struct registration {
   std::optional<std::string> checked_in_at;
   std::optional<id_t> checkin_id;  // the live check-in, for undo
   std::optional<id_t> unit_id;
+  std::optional<std::string> unit;  // the unit's name, read with the registration
   std::optional<leave_record> leave;
 };
 
@@ -240,7 +241,7 @@ struct board_competition {
 // What a board shows: counts and masked names only.
 struct board_event {
   id_t id = 0;
-  std::string title, kind, venue, status;
+  std::string title, kind, venue, status, starts_at;
   std::optional<std::int64_t> capacity;
   event_counts counts;
   std::optional<tally_counts> clinic;  // when the event has services

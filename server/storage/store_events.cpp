@@ -175,7 +175,7 @@ void store::save_names(char const* table, id_t event_id, std::vector<std::string
 }
 
 domain::board_event store::board_row(domain::event const& e) {
-  domain::board_event b{e.id, e.title, e.kind, e.venue, e.status, e.capacity, e.counts, {}, {}, {}};
+  domain::board_event b{e.id, e.title, e.kind, e.venue, e.status, e.starts_at, e.capacity, e.counts, {}, {}, {}};
   if (!e.services.empty()) b.clinic = tally_counts(e);
   b.units = unit_ranking(e.id);
   if (e.kind == "competition") b.competition = competition_board(e.id);

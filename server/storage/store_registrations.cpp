@@ -8,9 +8,10 @@ namespace {
 constexpr char const* registration_select =
     "SELECT r.id, r.event_id, r.code, r.name, r.phone, r.organization, r.category, "
     "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id, r.unit_id, "
-    "r.leave_reason, r.leave_at, r.leave_by "
+    "r.leave_reason, r.leave_at, r.leave_by, un.name "
     "FROM registrations r "
-    "LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL ";
+    "LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL "
+    "LEFT JOIN units un ON un.id = r.unit_id ";
 
 domain::registration read_registration(statement& s) {
   domain::registration r;
@@ -30,6 +31,7 @@ domain::registration read_registration(statement& s) {
   r.unit_id = s.get_optional_int(13);
   if (auto reason = s.get_optional_text(14))
     r.leave = domain::leave_record{*reason, s.get_text(15), s.get_text(16)};
+  r.unit = s.get_optional_text(17);
   return r;
 }
 

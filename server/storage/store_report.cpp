@@ -3,6 +3,7 @@
 #include <map>
 
 #include "storage/store.hpp"
+#include "storage/unit_order.hpp"
 
 namespace qiandao::storage {
 
@@ -102,8 +103,7 @@ constexpr char const* units_sql =
     "SELECT u.id, u.name, u.kind, p.name, coalesce(t.expected, 0), coalesce(t.registered, 0),"
     "       coalesce(t.attended, 0), coalesce(t.on_leave, 0), coalesce(t.late, 0), coalesce(t.basis, 0) "
     "FROM units u LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN per_unit t ON t.unit_id = u.id "
-    "ORDER BY CASE u.kind WHEN 'group' THEN 0 WHEN 'hospital' THEN 1 WHEN 'community' THEN 2"
-    "         WHEN 'cdc' THEN 3 WHEN 'office' THEN 4 ELSE 5 END, u.name, u.id";
+    "ORDER BY " QIANDAO_UNIT_KIND_ORDER ", u.name, u.id";
 
 // Lead departments: per event in their order, and per department the events it leads.
 constexpr char const* event_departments_sql =

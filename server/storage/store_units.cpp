@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "storage/store.hpp"
+#include "storage/unit_order.hpp"
 
 namespace qiandao::storage {
 
@@ -11,10 +12,7 @@ constexpr char const* unit_select =
     "SELECT u.id, u.name, u.kind, u.parent_id, coalesce(p.name, '') "
     "FROM units u LEFT JOIN units p ON p.id = u.parent_id ";
 
-// Kinds in the order a commission lists them: hospitals first, the office last.
-constexpr char const* kind_order =
-    "CASE u.kind WHEN 'group' THEN 0 WHEN 'hospital' THEN 1 WHEN 'community' THEN 2 "
-    "WHEN 'cdc' THEN 3 WHEN 'office' THEN 4 ELSE 5 END";
+constexpr char const* kind_order = QIANDAO_UNIT_KIND_ORDER;
 
 domain::unit read_unit(statement& s) {
   return {s.get_int(0), s.get_text(1), s.get_text(2), s.get_optional_int(3), s.get_text(4)};

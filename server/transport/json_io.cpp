@@ -76,6 +76,7 @@ json to_json(domain::registration const& r, bool masked) {
             {"checked_in_at", r.checked_in_at ? json(*r.checked_in_at) : json(nullptr)},
             {"checkin_id", r.checkin_id ? json(*r.checkin_id) : json(nullptr)}};
   j["unit_id"] = r.unit_id ? json(*r.unit_id) : json(nullptr);
+  j["unit"] = r.unit ? json(*r.unit) : json(nullptr);
   if (!masked) {
     j["code"] = r.code;  // the ticket code is a credential: staff only
     // The reason may be personal (illness): staff only, like the name.
@@ -255,6 +256,7 @@ json to_json(domain::board_event const& e) {
           {"title", e.title},
           {"kind", e.kind},
           {"venue", e.venue},
+          {"starts_at", e.starts_at},
           {"status", e.status},
           {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
           {"registered", e.counts.registered},
