@@ -5,6 +5,7 @@
 
 #include "domain/auth.hpp"
 #include "domain/checkins.hpp"
+#include "domain/competitions.hpp"
 #include "domain/events.hpp"
 #include "domain/registrations.hpp"
 #include "domain/tallies.hpp"
@@ -168,6 +169,38 @@ std::optional<demo_credentials> seed_demo(storage::store& s) {
         if (domain::check_in(s, demo, req)) ++admitted;
       }
     }
+  }
+
+  // The vaccination skills contest under way: three items, the first drawn and half scored.
+  for (auto const& e : s.list_events()) {
+    if (e.kind != "competition") continue;
+    domain::competition_changes cc;
+    cc.scoring_rule = "trimmed_mean";
+    cc.unit_rule = "best_n";
+    cc.unit_best_n = 2;
+    std::vector<domain::competition_item> items;
+    for (auto const* name : {"接种前核对与告知", "疫苗接种操作", "疑似异常反应处置"}) {
+      domain::competition_item item;
+      item.name = name;
+      item.max_score = 10000;
+      item.judges = 3;
+      item.station = std::string(name) == "疫苗接种操作" ? "操作考站 1" : "考站 " + std::to_string(items.size() + 1);
+      items.push_back(item);
+    }
+    cc.items = items;
+    auto comp = domain::configure_competition(s, demo, e.id, cc);
+    if (!comp) throw std::runtime_error("demo competition refused: " + comp.err().message);
+    auto d = domain::run_draw(s, demo, e.id, comp->items[0].id, std::nullopt);
+    if (!d) throw std::runtime_error("demo draw refused: " + d.err().message);
+    int nonce = 0;
+    for (std::size_t i = 0; i < d->order.size() / 2; ++i)
+      for (auto const* judge : {"评委甲", "评委乙", "评委丙"}) {
+        domain::actor j{domain::role_kind::judge, 0, judge, std::nullopt};
+        domain::score_request req{comp->items[0].id, d->order[i], 7000 + static_cast<std::int64_t>(rng() % 2900),
+                                  "demo-score-" + std::to_string(++nonce), std::nullopt};
+        if (auto sc = domain::enter_score(s, j, e.id, req); !sc)
+          throw std::runtime_error("demo score refused: " + sc.err().message);
+      }
   }
 
   demo_credentials creds{"admin", domain::new_secret_token().substr(0, 16), domain::new_secret_token()};
