@@ -113,24 +113,34 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
   return rows;
 }
 
-result<parsed_csv> read_registration_csv(std::string_view bytes) {
+std::string csv_sheet::get(std::vector<std::string> const& row, std::string const& field) const {
+  auto it = column.find(field);
+  return it != column.end() && it->second < row.size() ? trim(row[it->second]) : "";
+}
+
+result<csv_sheet> read_csv_sheet(std::string_view bytes, std::optional<std::string> (*field_for)(std::string header),
+                                 std::vector<std::string> const& required, std::string const& what) {
   auto text = decode_csv_text(bytes);
   if (!text) return text.err();
-  auto rows = parse_csv(text.value());
-  if (rows.empty()) return make_error(error_kind::invalid, "empty", "文件是空的 / the file is empty");
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < rows[0].size(); ++i)
-    if (auto f = field_for(rows[0][i])) column.emplace(*f, i);
-  if (!column.contains("name") || !column.contains("phone")) {
-    error e = make_error(error_kind::invalid, "missing_columns",
-                         "第 1 行须为表头，至少包含“姓名”和“手机号” / line 1 must be a header with name and phone");
-    e.fields["file"] = "缺少姓名或手机号列 / no name or phone column";
-    return e;
-  }
-  auto get = [&](std::vector<std::string> const& r, char const* f) -> std::string {
-    auto it = column.find(f);
-    return it != column.end() && it->second < r.size() ? r[it->second] : "";
-  };
+  csv_sheet sheet;
+  sheet.rows = parse_csv(text.value());
+  if (sheet.rows.empty()) return make_error(error_kind::invalid, "empty", "文件是空的 / the file is empty");
+  for (std::size_t i = 0; i < sheet.rows[0].size(); ++i)
+    if (auto f = field_for(sheet.rows[0][i])) sheet.column.emplace(*f, i);
+  for (auto const& r : required)
+    if (!sheet.column.contains(r)) {
+      error e = make_error(error_kind::invalid, "missing_columns", "第 1 行须为表头，至少包含" + what);
+      e.fields["file"] = "缺少“" + r + "”列 / no " + r + " column";
+      return e;
+    }
+  return sheet;
+}
+
+result<parsed_csv> read_registration_csv(std::string_view bytes) {
+  auto sheet = read_csv_sheet(bytes, field_for, {"name", "phone"}, "“姓名”和“手机号” / line 1 must be a header with name and phone");
+  if (!sheet) return sheet.err();
+  auto const& rows = sheet->rows;
+  auto get = [&](std::vector<std::string> const& r, char const* f) { return sheet->get(r, f); };
   parsed_csv out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (blank(rows[i])) continue;
@@ -167,7 +177,7 @@ import_report import_registrations(storage::store& s, actor const& who, id_t eve
 
 std::string csv_field(std::string_view v) {
   std::string s(v);
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {

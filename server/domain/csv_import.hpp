@@ -2,6 +2,8 @@
 // Registration lists from Excel: CSV in UTF-8 (with or without BOM) or GB18030, which is
 // what Excel on a Chinese Windows writes. Columns are found by their header, in Chinese or
 // English, in any order.
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,20 @@ result<std::string> decode_csv_text(std::string_view bytes);
 
 // RFC 4180 fields (quotes, doubled quotes, commas and newlines inside quotes, CRLF or LF).
 std::vector<std::vector<std::string>> parse_csv(std::string_view text);
+
+// A CSV file decoded and split, with its columns found by the header row (line 1).
+struct csv_sheet {
+  std::vector<std::vector<std::string>> rows;  // rows[0] is the header
+  std::map<std::string, std::size_t> column;   // our field name → its column
+  // The row's value for `field`, trimmed; empty when the column is absent or the row short.
+  [[nodiscard]] std::string get(std::vector<std::string> const& row, std::string const& field) const;
+};
+
+// Decodes, parses and maps the header through `field_for` (a header → one of our field
+// names). An empty file, or one without every `required` field, is refused (422).
+result<csv_sheet> read_csv_sheet(std::string_view bytes,
+                                 std::optional<std::string> (*field_for)(std::string header),
+                                 std::vector<std::string> const& required, std::string const& what);
 
 // Finds the columns by header and reads each line; a file without a name or phone column
 // is refused whole (422).

@@ -123,23 +123,10 @@ result<unit> update_unit(storage::store& s, actor const& who, id_t id, unit_chan
 
 result<unit_import_report> import_units(storage::store& s, actor const& who, std::string_view bytes,
                                         bool dry_run) {
-  auto text = decode_csv_text(bytes);
-  if (!text) return text.err();
-  auto rows = parse_csv(text.value());
-  if (rows.empty()) return make_error(error_kind::invalid, "empty", "文件是空的 / the file is empty");
-  std::map<std::string, std::size_t> column;
-  for (std::size_t i = 0; i < rows[0].size(); ++i)
-    if (auto c = column_of(rows[0][i])) column.emplace(*c, i);
-  if (!column.contains("name") || !column.contains("kind")) {
-    error e = make_error(error_kind::invalid, "missing_columns",
-                         "第 1 行须为表头，至少包含“名称”和“类型” / line 1 must be a header with name and kind");
-    e.fields["file"] = "缺少名称或类型列 / no name or kind column";
-    return e;
-  }
-  auto get = [&](std::vector<std::string> const& r, char const* c) -> std::string {
-    auto it = column.find(c);
-    return it != column.end() && it->second < r.size() ? trim(r[it->second]) : "";
-  };
+  auto sheet = read_csv_sheet(bytes, column_of, {"name", "kind"}, "“名称”和“类型” / line 1 must be a header with name and kind");
+  if (!sheet) return sheet.err();
+  auto const& rows = sheet->rows;
+  auto get = [&](std::vector<std::string> const& r, char const* c) { return sheet->get(r, c); };
 
   unit_import_report report;
   report.dry_run = dry_run;

@@ -23,6 +23,18 @@ domain::score read_score(statement& s) {
           s.get_text(5), s.get_text(6), s.get_optional_text(7), s.get_optional_int(8)};
 }
 
+// ?1 is the event (insert) or the item (update); ?2… the item's fields.
+statement& bind_item(statement& s, id_t first, domain::competition_item const& i) {
+  return s.bind(1, first)
+      .bind(2, i.position)
+      .bind(3, i.name)
+      .bind(4, i.max_score)
+      .bind(5, i.time_limit_s)
+      .bind(6, i.judges)
+      .bind(7, i.station)
+      .bind(8, i.roll_call_deadline);
+}
+
 std::optional<domain::score> one_score(statement& s) {
   if (!s.step()) return std::nullopt;
   auto sc = read_score(s);
@@ -80,33 +92,17 @@ void store::save_competition_rules(domain::competition const& c, std::string con
 }
 
 id_t store::insert_item(id_t event_id, domain::competition_item const& i) {
-  db_.prepare(
-         "INSERT INTO competition_items (event_id, position, name, max_score, time_limit_s, judges, "
-         "station, roll_call_deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-      .bind(1, event_id)
-      .bind(2, i.position)
-      .bind(3, i.name)
-      .bind(4, i.max_score)
-      .bind(5, i.time_limit_s)
-      .bind(6, i.judges)
-      .bind(7, i.station)
-      .bind(8, i.roll_call_deadline)
+  bind_item(db_.prepare("INSERT INTO competition_items (event_id, position, name, max_score, time_limit_s, "
+                        "judges, station, roll_call_deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            event_id, i)
       .run();
   return db_.last_insert_id();
 }
 
 void store::update_item(domain::competition_item const& i) {
-  db_.prepare(
-         "UPDATE competition_items SET position = ?2, name = ?3, max_score = ?4, time_limit_s = ?5, "
-         "judges = ?6, station = ?7, roll_call_deadline = ?8 WHERE id = ?1")
-      .bind(1, i.id)
-      .bind(2, i.position)
-      .bind(3, i.name)
-      .bind(4, i.max_score)
-      .bind(5, i.time_limit_s)
-      .bind(6, i.judges)
-      .bind(7, i.station)
-      .bind(8, i.roll_call_deadline)
+  bind_item(db_.prepare("UPDATE competition_items SET position = ?2, name = ?3, max_score = ?4, "
+                        "time_limit_s = ?5, judges = ?6, station = ?7, roll_call_deadline = ?8 WHERE id = ?1"),
+            i.id, i)
       .run();
 }
 

@@ -59,29 +59,20 @@ net::awaitable<response> list_units(call& c) {
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
-net::awaitable<response> create_unit(call& c) {
+// POST /units creates; PATCH /units/{id} changes the fields given.
+net::awaitable<response> save_unit(call& c) {
   std::optional<response> bad;
   auto body = body_object(c, bad);
   if (!body) co_return *bad;
   domain::field_errors f;
   auto in = read_unit_changes(*body, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
-  auto done = co_await commit_rule<domain::unit>(
-      c.a.writer, [&](storage::store& s) { return domain::create_unit(s, *c.who, in); });
-  co_return unit_answer(c, done, http::status::created);
-}
-
-net::awaitable<response> patch_unit(call& c) {
-  std::optional<response> bad;
-  auto body = body_object(c, bad);
-  if (!body) co_return *bad;
-  domain::field_errors f;
-  auto in = read_unit_changes(*body, f);
-  if (!f.empty()) co_return error_response(c.req, f.to_error());
-  auto id = c.ids.at(0);
-  auto done = co_await commit_rule<domain::unit>(
-      c.a.writer, [&](storage::store& s) { return domain::update_unit(s, *c.who, id, in); });
-  co_return unit_answer(c, done, http::status::ok);
+  std::optional<domain::id_t> id;
+  if (!c.ids.empty()) id = c.ids.at(0);
+  auto done = co_await commit_rule<domain::unit>(c.a.writer, [&](storage::store& s) {
+    return id ? domain::update_unit(s, *c.who, *id, in) : domain::create_unit(s, *c.who, in);
+  });
+  co_return unit_answer(c, done, id ? http::status::ok : http::status::created);
 }
 
 net::awaitable<response> import_units(call& c) {
@@ -216,9 +207,9 @@ std::vector<route> unit_routes() {
   using http::verb;
   return {
       {verb::get, "/api/v1/units", access::kiosk, list_units},
-      {verb::post, "/api/v1/units", access::admin, create_unit},
+      {verb::post, "/api/v1/units", access::admin, save_unit},
       {verb::post, "/api/v1/units/import", access::admin, import_units},
-      {verb::patch, "/api/v1/units/{id}", access::admin, patch_unit},
+      {verb::patch, "/api/v1/units/{id}", access::admin, save_unit},
       {verb::post, "/api/v1/registrations/{id}/leave", access::staff, record_leave},
       {verb::delete_, "/api/v1/registrations/{id}/leave", access::staff, clear_leave},
       {verb::get, "/api/v1/events/{id}/quotas", access::staff, get_quotas},
