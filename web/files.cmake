@@ -11,14 +11,21 @@ set(QIANDAO_WEB_FILES
   shared/icon.svg
   shared/pairing.js
   shared/strings.js
+  shared/strings_competition.js
   shared/style.css
   shared/ticket.css
   staff/index.html
   staff/staff.css
+  staff/competition.css
   staff/app.js
   staff/router.js
   staff/session.js
   staff/ui.js
+  staff/views/comp_item.js
+  staff/views/comp_print.js
+  staff/views/comp_results.js
+  staff/views/comp_shared.js
+  staff/views/competition.js
   staff/views/devices.js
   staff/views/event.js
   staff/views/event_chrome.js
@@ -35,6 +42,7 @@ set(QIANDAO_WEB_FILES
   staff/views/unit_import.js
   staff/views/unit_picker.js
   staff/views/units.js
+  staff/views/users.js
   staff/views/waitlist.js
   kiosk/index.html
   kiosk/kiosk.css
@@ -55,6 +63,8 @@ set(QIANDAO_WEB_FILES
   board/cards.js
   board/chart.js
   board/clinic.js
+  board/competition.css
+  board/competition_screen.js
   board/counter.js
   board/main_screen.js
   board/recent.js
@@ -69,7 +79,13 @@ set(QIANDAO_WEB_FILES
   report/index.html
   report/report.css
   report/app.js
-  report/tables.js)
+  report/tables.js
+  judge/index.html
+  judge/judge.css
+  judge/app.js
+  judge/keypad.js
+  judge/score_screen.js
+  judge/sender.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.

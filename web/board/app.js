@@ -1,5 +1,6 @@
 // The live board (数据大屏): a snapshot and updates from the WebSocket, drawn at 1920×1080.
-// Two screens: the main one (/board), and the unit ranking (/board?screen=units[&event=ID]).
+// Three screens: the main one (/board), the unit ranking (/board?screen=units[&event=ID]) and
+// a skill competition's live leaderboard (/board?screen=competition[&event=ID]).
 import { h } from '../shared/dom.js';
 import { t, langSwitch, onLangChange } from '../shared/i18n.js';
 import { fmt } from '../shared/format.js';
@@ -7,6 +8,7 @@ import { openBoardFeed } from '../shared/board_feed.js';
 import { fitStage } from './stage.js';
 import { mainScreen } from './main_screen.js';
 import { unitsScreen } from './units_screen.js';
+import { competitionScreen } from './competition_screen.js';
 
 const stage = document.getElementById('board');
 const query = new URLSearchParams(location.search);
@@ -35,11 +37,12 @@ stage.append(
   el.stale,
   el.body);
 
-const screenName = query.get('screen') === 'units' ? 'units' : 'main';
+const screenName = ['units', 'competition'].includes(query.get('screen')) ? query.get('screen') : 'main';
 stage.dataset.screen = screenName;
-const screen = screenName === 'units'
-  ? unitsScreen(el.body, { label, eventId: ids(query.get('event'))[0] || null })
-  : mainScreen(el.body, { label, clinicIds: ids(query.get('clinic')) });
+const eventId = ids(query.get('event'))[0] || null;
+const screen = screenName === 'units' ? unitsScreen(el.body, { label, eventId })
+  : screenName === 'competition' ? competitionScreen(el.body, { label, eventId })
+    : mainScreen(el.body, { label, clinicIds: ids(query.get('clinic')) });
 fitStage(stage, () => screen.resize?.());
 
 function paintProgramme(p) {

@@ -85,3 +85,19 @@ export function fmtRate(rate, digits = 1) {
   if (rate === null || rate === undefined || Number.isNaN(Number(rate))) return '—';
   return `${(Number(rate) * 100).toFixed(digits)}%`;
 }
+
+// Competition points: at most two decimals, always shown with two ("85.50").
+export function fmtPoints(v) {
+  if (v === null || v === undefined || Number.isNaN(Number(v))) return '—';
+  return Number(v).toFixed(2);
+}
+
+// A typed score read against the item's maximum: {value} or {error} (a strings.js key).
+export function parsePoints(text, max) {
+  const s = String(text ?? '').trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace('。', '.');
+  if (!s) return { error: 'score.err_empty' };
+  if (!/^\d{1,6}(\.\d{1,2})?$/.test(s)) return { error: /^\d+\.\d{3,}$/.test(s) ? 'score.err_decimals' : 'score.err_number' };
+  const value = Number(s);
+  if (max !== undefined && max !== null && value > Number(max)) return { error: 'score.err_max' };
+  return { value };
+}

@@ -1,5 +1,7 @@
 // Every word the pages show, Chinese first, then English: [zh, en].
-// {name} placeholders are filled by t(key, {name}).
+// {name} placeholders are filled by t(key, {name}). Skill competitions keep theirs apart.
+import { competitionStrings } from './strings_competition.js';
+
 export const strings = {
   // ── common ──
   'app.name': ['签到', 'Qiandao'],
@@ -498,4 +500,5 @@ export const strings = {
   'report.total_served': ['义诊服务人次', 'People served'],
   'report.total_expected': ['单位应到', 'Expected from units'],
   'report.total_leave': ['请假', 'On leave'],
+  ...competitionStrings,
 };

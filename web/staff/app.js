@@ -17,6 +17,11 @@ import { devicesView } from './views/devices.js';
 import { unitsView } from './views/units.js';
 import { unitImportView } from './views/unit_import.js';
 import { eventUnitsView } from './views/event_units.js';
+import { competitionView } from './views/competition.js';
+import { compItemView } from './views/comp_item.js';
+import { compResultsView } from './views/comp_results.js';
+import { compPrintView } from './views/comp_print.js';
+import { usersView } from './views/users.js';
 import { errorText } from './ui.js';
 
 const routes = [
@@ -29,8 +34,13 @@ const routes = [
   ['/events/:id/import', importView],
   ['/events/:id/print', printView],
   ['/events/:id/units', eventUnitsView],
+  ['/events/:id/competition', competitionView],
+  ['/events/:id/competition/items/:item', compItemView],
+  ['/events/:id/competition/results', compResultsView],
+  ['/events/:id/competition/print', compPrintView],
   ['/registrations/:id', registrationView],
   ['/devices', devicesView],
+  ['/users', usersView],
   ['/units', unitsView],
   ['/units/import', unitImportView],
 ];
@@ -53,6 +63,7 @@ function header() {
       navLink('#/', 'nav.events', 'events'),
       navLink('#/units', 'nav.units', 'units'),
       isAdmin() ? navLink('#/devices', 'nav.devices', 'devices') : null,
+      isAdmin() ? navLink('#/users', 'nav.users', 'users') : null,
       isAdmin() ? h('a', { href: '/report', class: 'nav-link', dataset: { action: 'report' } }, t('nav.report')) : null,
       h('a', { href: '/board', target: '_blank', rel: 'noopener', class: 'nav-link' }, t('nav.board'), ' ↗')),
     h('div', { class: 'topbar-right' },
@@ -64,7 +75,7 @@ function header() {
 }
 
 function markNav(pattern) {
-  const section = pattern.startsWith('/devices') ? 'devices' : pattern.startsWith('/units') ? 'units' : 'events';
+  const section = ['devices', 'units', 'users'].find((s) => pattern.startsWith(`/${s}`)) || 'events';
   for (const a of app.querySelectorAll('.nav-link[data-match]')) a.classList.toggle('active', a.dataset.match === section);
 }
 
@@ -89,10 +100,12 @@ async function signOut() {
   setUser(null);
 }
 
-// Signing in from the clinic desk or the report page leads back there (only those pages).
+// Signing in from the clinic desk, the report or the judge's page leads back there (only
+// those pages). A judge has nothing to do in the staff app: their page is /judge.
 function nextPage() {
   const next = new URLSearchParams(location.search).get('next');
-  return ['/desk', '/report'].includes(next) ? next : null;
+  if (['/desk', '/report', '/judge'].includes(next)) return next;
+  return session.user?.role === 'judge' ? '/judge' : null;
 }
 
 function render() {

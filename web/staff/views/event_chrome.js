@@ -61,9 +61,12 @@ export function eventHeader(ev, active) {
         tab(`${base}/waitlist`, t('event.tab.waitlist'), 'waitlist', active, ev.counts.waitlisted),
         tab(`${base}/register`, t('event.tab.register'), 'register', active),
         tab(`${base}/import`, t('event.tab.import'), 'import', active),
-        tab(`${base}/units`, t('event.tab.units'), 'units', active)),
+        tab(`${base}/units`, t('event.tab.units'), 'units', active),
+        ev.kind === 'competition' ? tab(`${base}/competition`, t('event.tab.competition'), 'competition', active) : null),
       h('div', { class: 'page-actions' },
         ev.services?.length ? h('a', { class: 'btn', href: `/desk?event=${ev.id}`, target: '_blank', rel: 'noopener', dataset: { action: 'desk' } }, t('event.desk'), ' ↗') : null,
+        ev.kind === 'competition' ? h('a', { class: 'btn', href: `/judge?event=${ev.id}`, target: '_blank', rel: 'noopener', dataset: { action: 'judge' } }, t('comp.judge_page'), ' ↗') : null,
+        ev.kind === 'competition' ? h('a', { class: 'btn', href: `/board?screen=competition&event=${ev.id}`, target: '_blank', rel: 'noopener', dataset: { action: 'board' } }, t('comp.board'), ' ↗') : null,
         h('a', { class: 'btn', href: `${base}/print` }, t('event.print')),
         isAdmin() ? h('a', { class: 'btn', href: `/api/v1/events/${ev.id}/registrations.csv`, download: `registrations-${ev.id}.csv`, dataset: { action: 'export' } }, t('event.export')) : null,
         isAdmin() ? h('a', { class: 'btn', href: `${base}/edit` }, t('event.edit')) : null)));

@@ -1,0 +1,159 @@
+// The competition screen (/board?screen=competition[&event=ID]): 正在比赛 and 下一位, the live
+// individual ranking and the unit ranking of one skill competition, marked 暂定 until an
+// admin publishes the results and 最终成绩 after. The event is the one named, else the first
+// row that carries a competition. Names arrive masked from the server (张*明).
+import { h } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
+import { fmtPoints } from '../shared/format.js';
+
+const SHOWN = 10;
+
+function slotCard(key, label) {
+  const el = {
+    item: h('span', { class: 'c-slot-item' }),
+    pos: h('span', { class: 'c-slot-pos' }),
+    name: h('strong', { class: 'c-slot-name' }),
+    unit: h('span', { class: 'c-slot-unit' }),
+  };
+  const root = h('section', { class: `b-panel c-slot c-${key}`, dataset: { slot: key } },
+    h('h2', { class: 'b-panel-title' }, label(`board.comp.${key}`)),
+    h('div', { class: 'c-slot-top' }, el.item, el.pos), el.name, el.unit);
+  return {
+    root,
+    paint(s, idle) {
+      root.dataset.empty = s ? 'no' : 'yes';
+      el.item.textContent = s ? s.item : '';
+      el.pos.textContent = s ? t('board.comp.position', { n: s.position }) : '';
+      el.name.textContent = s ? s.name : idle;
+      el.unit.textContent = s ? s.unit || '' : '';
+    },
+  };
+}
+
+// Rows that change place slide there (as on the units screen): measure, reorder, animate.
+// Masked names can repeat (two 张*明 from one unit), so a repeat gets its own key.
+function flipList(list, rows, entries, baseKey, makeRow) {
+  const seen = new Map();
+  const keyOf = (e) => {
+    const k = baseKey(e);
+    if (!seen.has(e)) seen.set(e, `${k}#${[...seen.values()].filter((x) => x.startsWith(`${k}#`)).length}`);
+    return seen.get(e);
+  };
+  const before = new Map([...rows].map(([k, r]) => [k, r.root.offsetTop]));
+  const keys = new Set(entries.map(keyOf));
+  for (const k of [...rows.keys()]) if (!keys.has(k)) rows.delete(k);
+  list.replaceChildren(...entries.map((e) => {
+    const k = keyOf(e);
+    if (!rows.has(k)) rows.set(k, makeRow());
+    rows.get(k).paint(e);
+    return rows.get(k).root;
+  }));
+  for (const [k, r] of rows) {
+    const was = before.get(k);
+    const dy = was === undefined ? 0 : was - r.root.offsetTop;
+    if (!dy || document.hidden) continue;
+    r.root.style.transition = 'none';
+    r.root.style.transform = `translateY(${dy}px)`;
+    requestAnimationFrame(() => { r.root.style.transition = ''; r.root.style.transform = ''; });
+  }
+}
+
+function personRow() {
+  const el = { rank: h('span', { class: 'c-rank' }), name: h('strong', { class: 'c-name' }), unit: h('span', { class: 'c-unit' }), total: h('span', { class: 'c-total' }), done: h('span', { class: 'c-done' }) };
+  const root = h('li', { class: 'c-row' }, el.rank, el.name, el.unit, el.total, el.done);
+  return {
+    root,
+    paint(p) {
+      root.dataset.rank = String(p.rank);
+      root.dataset.total = String(p.total);
+      root.dataset.complete = p.complete ? 'yes' : 'no';
+      el.rank.textContent = String(p.rank);
+      el.name.textContent = p.name;
+      el.unit.textContent = p.unit || '';
+      el.total.textContent = fmtPoints(p.total);
+      el.done.textContent = p.complete ? '✓' : '…';
+      el.done.title = p.complete ? t('board.comp.complete') : t('board.comp.scoring');
+    },
+  };
+}
+
+function unitRow() {
+  const el = { rank: h('span', { class: 'c-rank' }), unit: h('strong', { class: 'c-name' }), total: h('span', { class: 'c-total' }) };
+  const root = h('li', { class: 'c-row c-unit-row' }, el.rank, el.unit, el.total);
+  return {
+    root,
+    paint(u) {
+      root.dataset.rank = String(u.rank);
+      root.dataset.unit = u.unit;
+      root.dataset.total = String(u.total);
+      el.rank.textContent = String(u.rank);
+      el.unit.textContent = u.unit;
+      el.total.textContent = fmtPoints(u.total);
+    },
+  };
+}
+
+export function competitionScreen(body, { label, eventId }) {
+  const el = {
+    event: h('h2', { class: 'c-event' }),
+    items: h('p', { class: 'c-items' }),
+    badge: h('span', { class: 'c-badge', dataset: { published: 'no' } }),
+    ranking: h('ol', { class: 'c-ranking' }),
+    units: h('ol', { class: 'c-units' }),
+    none: h('p', { class: 'c-none', hidden: true }, label('board.comp.none')),
+    empty: h('p', { class: 'c-empty' }, label('board.comp.waiting')),
+  };
+  const now = slotCard('now', label);
+  const next = slotCard('next', label);
+  body.classList.add('b-body-comp');
+  body.append(
+    h('section', { class: 'b-panel c-main' },
+      h('header', { class: 'c-head' }, h('div', { class: 'c-head-text' }, el.event, el.items), el.badge),
+      h('div', { class: 'c-cols' }, h('span', {}, label('board.comp.rank')), h('span', {}, label('board.comp.name')), h('span', {}, label('board.comp.unit')), h('span', {}, label('board.comp.total')), h('span', {})),
+      el.ranking, el.empty, el.none),
+    h('aside', { class: 'c-side' }, now.root, next.root,
+      h('section', { class: 'b-panel c-units-panel' }, h('h2', { class: 'b-panel-title' }, label('board.comp.units')), el.units)));
+
+  const people = new Map();
+  const units = new Map();
+  let current = null;  // the event row shown
+
+  function paint() {
+    const c = current?.competition;
+    el.none.hidden = Boolean(current);
+    body.dataset.eventId = current ? String(current.id) : '';
+    el.event.textContent = current ? current.title : '';
+    el.items.textContent = c?.items?.length ? c.items.join(' · ') : '';
+    const published = Boolean(c?.published);
+    el.badge.dataset.published = published ? 'yes' : 'no';
+    el.badge.textContent = published ? t('board.comp.final') : t('board.comp.provisional');
+    el.badge.hidden = !c;
+    const ranking = (c?.ranking || []).slice(0, SHOWN);
+    // Nobody waiting: before the first draw, or when every drawn competitor has been scored.
+    const idle = ranking.length ? t('board.comp.idle') : t('board.comp.nobody');
+    now.paint(c?.now || null, idle);
+    next.paint(c?.next || null, idle);
+    el.empty.hidden = !current || ranking.length > 0;
+    flipList(el.ranking, people, ranking, (p) => `${p.name}|${p.unit}`, personRow);
+    flipList(el.units, units, (c?.units || []).slice(0, SHOWN), (u) => u.unit, unitRow);
+    el.ranking.dataset.count = String(ranking.length);
+  }
+
+  const pick = (events) => (eventId ? events.find((e) => e.id === eventId)
+    : events.find((e) => e.competition)) || null;
+
+  return {
+    snapshot(f) {
+      current = pick(f.events || []);
+      paint();
+    },
+    update(f) {
+      const events = f.events || [];
+      const mine = current ? events.find((e) => e.id === current.id) : pick(events);
+      if (!mine) return;
+      current = { ...current, ...mine };
+      paint();
+    },
+    repaint: paint,
+  };
+}
