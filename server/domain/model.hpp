@@ -230,9 +230,17 @@ struct board_unit_score {
   double total = 0;
 };
 
+// One item's order of appearance, as drawn (抽签结果), for the board.
+struct board_draw {
+  std::string item, seed, drawn_at;
+  std::vector<board_slot> order;  // name masked; position from 1
+  std::vector<bool> done;         // scored by all the item's judges
+};
+
 struct board_competition {
   bool published = false;
   std::vector<std::string> items;
+  std::vector<board_draw> draws;  // the live draws, in item order
   std::optional<board_slot> now, next;
   std::vector<board_competitor> ranking;  // the top 10
   std::vector<board_unit_score> units;    // the top 10

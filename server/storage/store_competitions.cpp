@@ -1,4 +1,6 @@
 // Skill competitions: rules, items, draws and scores.
+#include <algorithm>
+
 #include "domain/leaderboard.hpp"
 #include "domain/validate.hpp"
 #include "storage/store.hpp"
@@ -256,7 +258,10 @@ void store::set_published(id_t event_id, std::optional<std::string> const& at, s
 std::optional<domain::board_competition> store::competition_board(id_t event_id) {
   auto comp = find_competition(event_id);
   if (!comp || comp->items.empty()) return std::nullopt;
-  auto lb = domain::compute_leaderboard(*comp, competitors(event_id), live_scores(event_id), live_draws(event_id));
+  auto people = competitors(event_id);
+  auto scores = live_scores(event_id);
+  auto draws = live_draws(event_id);
+  auto lb = domain::compute_leaderboard(*comp, people, scores, draws);
   // Masked here, in the one place that feeds the board, like the recent check-ins.
   domain::board_competition b;
   b.published = lb.published;
@@ -264,6 +269,21 @@ std::optional<domain::board_competition> store::competition_board(id_t event_id)
   auto slot_of = [](domain::slot const& s) {
     return domain::board_slot{s.item, domain::mask_name(s.c.name), s.c.unit, s.position};
   };
+  for (auto const& d : draws) {
+    auto item = std::find_if(comp->items.begin(), comp->items.end(), [&](auto const& i) { return i.id == d.item_id; });
+    if (item == comp->items.end()) continue;
+    domain::board_draw bd{item->name, d.seed, d.drawn_at, {}, {}};
+    for (std::size_t i = 0; i < d.order.size(); ++i) {
+      auto who = std::find_if(people.begin(), people.end(), [&](auto const& p) { return p.registration_id == d.order[i]; });
+      if (who == people.end()) continue;  // cancelled since the draw
+      auto judged = std::count_if(scores.begin(), scores.end(), [&](auto const& sc) {
+        return sc.item_id == d.item_id && sc.registration_id == d.order[i];
+      });
+      bd.order.push_back({item->name, domain::mask_name(who->name), who->unit, static_cast<std::int64_t>(i + 1)});
+      bd.done.push_back(judged >= item->judges);
+    }
+    b.draws.push_back(std::move(bd));
+  }
   if (lb.now) b.now = slot_of(*lb.now);
   if (lb.next) b.next = slot_of(*lb.next);
   for (auto const& r : lb.individuals) {

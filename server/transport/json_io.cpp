@@ -288,7 +288,15 @@ json to_json(domain::board_event const& e) {
       ranking.push_back({{"rank", r.rank}, {"name", r.name}, {"unit", r.unit}, {"total", r.total},
                          {"complete", r.complete}});
     for (auto const& u : c.units) units.push_back({{"rank", u.rank}, {"unit", u.unit}, {"total", u.total}});
-    j["competition"] = {{"published", c.published}, {"items", c.items}, {"now", slot(c.now)},
+    json draws = json::array();
+    for (auto const& d : c.draws) {
+      json order = json::array();
+      for (std::size_t i = 0; i < d.order.size(); ++i)
+        order.push_back({{"position", d.order[i].position}, {"name", d.order[i].name},
+                         {"unit", d.order[i].unit}, {"done", static_cast<bool>(d.done[i])}});
+      draws.push_back({{"item", d.item}, {"seed", d.seed}, {"drawn_at", d.drawn_at}, {"order", order}});
+    }
+    j["competition"] = {{"published", c.published}, {"items", c.items}, {"draws", draws}, {"now", slot(c.now)},
                         {"next", slot(c.next)},      {"ranking", ranking}, {"units", units}};
   }
   return j;

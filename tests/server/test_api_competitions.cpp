@@ -440,6 +440,13 @@ TEST_CASE("results are provisional on the board until an admin publishes them; t
   auto now_name = row["now"]["name"].get<std::string>();
 
   auto d = require_status(judge.get(c.item(0) + "/draw"), 200);
+  // The draw is on the board too: its seed, and the order with masked names.
+  REQUIRE(row["draws"].size() == 1);
+  CHECK(row["draws"][0]["item"] == "导尿术");
+  CHECK(row["draws"][0]["seed"] == d["seed"]);
+  REQUIRE(row["draws"][0]["order"].size() == 3);
+  CHECK(row["draws"][0]["order"][0]["name"] == d["order"][0]["name"]);  // judges see the same mask
+  CHECK(row["draws"][0]["order"][0]["done"] == false);
   score(judge, c, 0, d["order"][0]["registration_id"], 95.5);
   for (int i = 0; i < 20; ++i) {
     auto const& ranking = view.events[c.event_id]["competition"]["ranking"];
@@ -452,6 +459,7 @@ TEST_CASE("results are provisional on the board until an admin publishes them; t
   CHECK(row["ranking"][0]["total"].get<double>() == 95.5);
   CHECK(row["ranking"][0]["name"] == now_name);  // the one who just competed leads
   CHECK(row["now"]["position"] == 2);             // and the next one is up
+  CHECK(row["draws"][0]["order"][0]["done"] == true);
   CHECK(row["published"] == false);
 
   require_error(srv.as("staff").post(c.base() + "/publish", json::object()), 403, "forbidden");
