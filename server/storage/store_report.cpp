@@ -78,7 +78,7 @@ constexpr char const* site_services_sql =
     "ORDER BY e.starts_at, e.id, si.position IS NULL, si.position, l.site,"
     "         sv.position IS NULL, sv.position, l.service";
 
-// Per unit over every event. `cells` is each (unit, event) with a quota or a confirmed
+// Per unit over every event that is not cancelled. `cells` is each (unit, event) with a quota or a confirmed
 // registration; the basis sums, per cell, the quota where there is one, else the
 // registrations. The kind order is store_units.cpp's.
 constexpr char const* units_sql =
@@ -88,9 +88,11 @@ constexpr char const* units_sql =
     "         count(*) FILTER (WHERE r.checked_in_at > e.starts_at) AS late,"
     "         count(*) FILTER (WHERE r.checked_in_at IS NULL AND r.leave_reason IS NOT NULL) AS on_leave"
     "  FROM registrations r JOIN events e ON e.id = r.event_id"
-    "  WHERE r.status = 'confirmed' AND r.unit_id IS NOT NULL GROUP BY r.unit_id, r.event_id),"
+    "  WHERE r.status = 'confirmed' AND r.unit_id IS NOT NULL AND e.status <> 'cancelled'"
+    "  GROUP BY r.unit_id, r.event_id),"
     " cells AS (SELECT unit_id, event_id FROM per_event"
-    "           UNION SELECT unit_id, event_id FROM event_quotas),"
+    "           UNION SELECT q.unit_id, q.event_id FROM event_quotas q JOIN events e ON e.id = q.event_id"
+    "           WHERE e.status <> 'cancelled'),"
     " per_unit AS ("
     "  SELECT c.unit_id, sum(coalesce(q.expected, 0)) AS expected,"
     "         sum(coalesce(pe.registered, 0)) AS registered, sum(coalesce(pe.attended, 0)) AS attended,"

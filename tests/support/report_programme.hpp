@@ -153,6 +153,8 @@ inline programme_ids build_report_programme(test_server& srv) {
   p.salon = report_builder::id_of(srv.create_event(
       {{"title", "心理减压沙龙"}, {"kind", "salon"}, {"lead_departments", json::array()},
        {"starts_at", "2024-08-18T15:00:00+08:00"}, {"ends_at", "2024-08-18T17:00:00+08:00"}}));
+  // Quotas set before it was called off must not count against anyone.
+  b.quotas(p.salon, json::array({{{"unit_kind", "community"}, {"expected", 4}}}));
   b.patch_event(p.salon, {{"status", "cancelled"}});
   return p;
 }
