@@ -4,7 +4,9 @@
 // tablet, score on /judge (one score survives a dropped request and is sent once); the
 // board's competition screen follows now / next and the ranking live, marked provisional; a
 // correction with a reason changes the ranking; the admin publishes, and the board shows
-// the final ranking. Figures are checked, not just presence.
+// the final ranking. The board also shows the draw: the order of appearance of the item now
+// competing (masked, who is done, who is on) and its seed; a 40-competitor draw still fits
+// the 1920×1080 screen beside a full ranking. Figures are checked, not just presence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newContext, shot, baseUrl, admin, Api, testPhone } from './support/harness.mjs';
@@ -36,6 +38,39 @@ async function waitBoard(board, expected, message) {
 }
 
 const slotName = (board, key) => board.textContent(`[data-slot=${key}] .c-slot-name`);
+
+// The server's masking (张三丰 → 张*丰, 欧阳晓明 → 欧**明), for comparing with whole names.
+const mask = (name) => {
+  const cps = [...name];
+  if (cps.length <= 1) return cps.length ? '*' : '';
+  return cps.length === 2 ? `${cps[0]}*` : cps[0] + '*'.repeat(cps.length - 2) + cps.at(-1);
+};
+
+// The board's draw panel rows, in screen order.
+const boardDraw = (board) => board.$$eval('.c-draw-list .c-draw-row', (rows) => rows.map((r) => ({
+  position: Number(r.dataset.position), name: r.querySelector('.c-draw-name').textContent, unit: r.querySelector('.c-draw-unit').textContent, done: r.dataset.done === 'yes', current: r.dataset.current === 'yes',
+})));
+// What it should list for a recorded draw (GET …/draw, whole names): positions done and the one on.
+const expectedDraw = (draw, done, current) => draw.order.map((o) => ({
+  position: o.position, name: mask(o.name), unit: o.unit, done: done.includes(o.position), current: o.position === current,
+}));
+
+// Waits until the draw panel shows the wanted rows (compared as JSON), then asserts them.
+async function waitDraw(board, want, message) {
+  try {
+    await board.waitForFunction((w) => JSON.stringify([...document.querySelectorAll('.c-draw-list .c-draw-row')].map((r) => ({
+      position: Number(r.dataset.position), name: r.querySelector('.c-draw-name').textContent, unit: r.querySelector('.c-draw-unit').textContent, done: r.dataset.done === 'yes', current: r.dataset.current === 'yes',
+    }))) === w, JSON.stringify(want), { timeout: 5000 });
+  } catch { /* the assertion below says what differs */ }
+  assert.deepEqual(await boardDraw(board), want, message);
+}
+
+// The seed line: the first 8 hex digits and …, the whole seed in its title.
+async function assertSeed(board, seed) {
+  assert.equal(await board.textContent('.c-draw-seed'), `抽签种子：${seed.slice(0, 8)}…`);
+  assert.equal(await board.getAttribute('.c-draw-seed', 'title'), seed);
+  assert.equal(await board.getAttribute('.c-draw-seed', 'data-seed'), seed);
+}
 
 // One judge signs in on a tablet through the staff sign-in and its ?next=/judge.
 async function judgeTablet(browser, user, eventId, itemId) {
@@ -120,6 +155,10 @@ test('competition: roll-call, draw, two judges, live board, correction, publicat
     assert.equal(await board.getAttribute('.c-badge', 'data-published'), 'no');
     assert.equal(await board.textContent('.c-badge'), '暂定成绩');
     assert.equal(await board.locator('.c-ranking .c-row').count(), 0);
+    assert.equal(await board.getAttribute('.c-draw', 'data-drawn'), 'no');
+    assert.equal(await board.textContent('.c-draw-empty'), '等待抽签…');
+    assert.equal(await board.locator('.c-draw-row').count(), 0);
+    assert.equal(await board.isVisible('.c-draw-seed'), false);
 
     // ── Roll-call and the draw for item 1, in the staff app. ──
     await staff.goto(`${baseUrl()}/#/events/${event.id}/competition/items/${item1.id}`);
@@ -146,6 +185,16 @@ test('competition: roll-call, draw, two judges, live board, correction, publicat
     await board.waitForFunction((name) => document.querySelector('[data-slot=now] .c-slot-name')?.textContent === name, masked[order[0]]);
     assert.equal(await slotName(board, 'next'), masked[order[1]]);
     assert.match(await board.textContent('[data-slot=now] .c-slot-item'), /导尿术/);
+    // The draw on the board: exactly the drawn competitors, in the drawn order, masked; the
+    // first on; the missing one nowhere; the seed's first 8 hex digits.
+    await waitDraw(board, expectedDraw(draw, [], 1), 'the board lists the draw of item 1');
+    assert.deepEqual((await boardDraw(board)).map((r) => r.name), order.map((id) => masked[id]));
+    assert.equal(await board.getAttribute('.c-draw', 'data-item'), '导尿术');
+    assert.equal(await board.textContent('.c-draw-item'), '导尿术');
+    assert.equal(await board.textContent('.c-draw-count'), '共 3 人');
+    assert.doesNotMatch(await board.textContent('.c-draw'), /李|四海/, 'the missing competitor is not on the board');
+    assert.equal(await board.isVisible('.c-draw-range'), false, 'a short order is shown whole');
+    await assertSeed(board, draw.seed);
 
     // ── Two judges, two tablets. ──
     const j1 = await judgeTablet(browser, judges[0], event.id, item1.id);
@@ -187,11 +236,15 @@ test('competition: roll-call, draw, two judges, live board, correction, publicat
     const ranked = (figures) => Object.entries(figures).sort((x, y) => y[1] - x[1]).map(([id, v], i) => ({ rank: i + 1, name: masked[id], total: v.toFixed(2) }));
     await waitBoard(board, ranked(first), 'the ranking after judge 1');
     assert.equal(await slotName(board, 'now'), masked[order[0]], 'still waiting for the second judge');
+    await waitDraw(board, expectedDraw(draw, [], 1), 'one of two judges: nobody done yet');
 
     // Judge 2 scores the first in order: now competing moves on, live.
     await score(j2.page, order[0], second[order[0]]);
     await board.waitForFunction((name) => document.querySelector('[data-slot=now] .c-slot-name')?.textContent === name, masked[order[1]]);
     assert.equal(await slotName(board, 'next'), masked[order[2]]);
+    await waitDraw(board, expectedDraw(draw, [1], 2), 'the first done (ticked), the second on');
+    assert.equal(await board.textContent('.c-draw-row[data-position="1"] .c-draw-mark'), '✓');
+    assert.equal(await board.textContent('.c-draw-row[data-current=yes] .c-draw-name'), masked[order[1]]);
     await pause(700);
     await shot(board, 'competition-board-live');
     await j2.page.waitForSelector(`.j-row.is-now[data-reg-id="${order[1]}"]`);
@@ -199,9 +252,15 @@ test('competition: roll-call, draw, two judges, live board, correction, publicat
     for (const r of order.slice(1)) await score(j2.page, r, second[r]);
     const item1Means = { [rA1.id]: 88, [rA2.id]: 82.25, [rB1.id]: 86 };
     await waitBoard(board, ranked(item1Means), 'the ranking after both judges');
+    // Nobody on: the board keeps the item drawn last, every competitor ticked.
+    await waitDraw(board, expectedDraw(draw, [1, 2, 3], null), 'item 1 all done');
 
     // Item 2 (one judge): drawn and scored by staff through the API (staff may judge).
     await api.post(`/events/${event.id}/competition/items/${item2.id}/draw`, {});
+    const draw2 = await api.get(`/events/${event.id}/competition/items/${item2.id}/draw`);
+    await waitDraw(board, expectedDraw(draw2, [], 1), 'the board moves to the draw of item 2');
+    assert.equal(await board.textContent('.c-draw-item'), '换药');
+    await assertSeed(board, draw2.seed);
     const item2Scores = { [rA1.id]: 40, [rA2.id]: 42, [rB1.id]: 45 };
     for (const [id, v] of Object.entries(item2Scores)) {
       await api.post(`/events/${event.id}/competition/scores`, { item_id: item2.id, registration_id: Number(id), score: v, nonce: `comp-${tag}-i2-${id}` });
@@ -215,6 +274,8 @@ test('competition: roll-call, draw, two judges, live board, correction, publicat
       [['1', unitA.name, '252.25'], ['2', unitB.name, '131.00']]);
     assert.equal(await board.textContent('.c-badge'), '暂定成绩', 'provisional until published');
     await board.waitForFunction(() => document.querySelector('[data-slot=now]')?.dataset.empty === 'yes');
+    await waitDraw(board, expectedDraw(draw2, [1, 2, 3], null), 'nobody on: the item drawn last, all done');
+    await assertSeed(board, draw2.seed);
     await pause(700);  // rows that moved finish sliding
     await shot(board, 'competition-board-provisional');
 
@@ -281,6 +342,67 @@ test('competition: roll-call, draw, two judges, live board, correction, publicat
     const text = (await csv.body()).toString('utf8');
     assert.match(text, /孙三立.*131\.00/);
     assert.match(text, /最终/);
+
+    // ── A 40-competitor item: the draw shows a window around the one on, and it and a full
+    // ranking (top 10) both stay inside the 1920×1080 screen. ──
+    const big = await api.post('/events', {
+      title: `心肺复苏技能竞赛·测试 ${tag}`, kind: 'competition', venue: '技能中心', starts_at: iso(now - 3600e3), ends_at: iso(now + 3600e3), capacity: null,
+    });
+    const family = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周'];
+    const given = ['晓明', '建华', '丽娟', '志强'];
+    const bigRegs = [];
+    for (let i = 0; i < 40; i += 1) {
+      const name = i === 7 ? '欧阳晓明' : i === 13 ? `${family[i % 10]}静` : `${family[i % 10]}${given[Math.floor(i / 10)]}`;
+      bigRegs.push(await api.post(`/events/${big.id}/registrations`, { name, phone: testPhone(), unit_id: (i % 2 ? unitA : unitB).id }));
+    }
+    for (const r of bigRegs) await api.post('/checkins', { registration_id: r.id, nonce: `comp-${tag}-big-${r.id}` });
+    const bigComp = await api.call('PUT', `/events/${big.id}/competition`, { scoring_rule: 'mean', unit_rule: 'sum', items: [{ name: '单人心肺复苏', max_score: 100, judges: 1 }] });
+    const bigItem = bigComp.items[0];
+    await api.post(`/events/${big.id}/competition/items/${bigItem.id}/draw`, {});
+    const bigDraw = await api.get(`/events/${big.id}/competition/items/${bigItem.id}/draw`);
+    assert.equal(bigDraw.order.length, 40);
+    const scoreBig = async (o) => api.post(`/events/${big.id}/competition/scores`, { item_id: bigItem.id, registration_id: o.registration_id, score: 60 + (o.position % 37), nonce: `comp-${tag}-big-s-${o.position}` });
+    for (const o of bigDraw.order.slice(0, 20)) await scoreBig(o);
+
+    const bigBoard = await boardCtx.newPage();
+    await bigBoard.goto(`${baseUrl()}/board?screen=competition&event=${big.id}`);
+    await bigBoard.waitForSelector(`.b-body-comp[data-event-id="${big.id}"] .c-draw[data-count="40"]`);
+    // 20 done, the 21st on: 16 rows from position 19 (the last two done stay in sight).
+    const done20 = bigDraw.order.slice(0, 20).map((o) => o.position);
+    await waitDraw(bigBoard, expectedDraw(bigDraw, done20, 21).slice(18, 34), 'a long order shows 16 rows around the one on');
+    assert.equal(await bigBoard.textContent('.c-draw-range'), '第 19–34 位 · 共 40 人');
+    assert.equal(await bigBoard.textContent('.c-draw-count'), '共 40 人');
+    assert.equal(await slotName(bigBoard, 'now'), mask(bigDraw.order[20].name));
+    await assertSeed(bigBoard, bigDraw.seed);
+    await bigBoard.waitForFunction(() => document.querySelectorAll('.c-ranking .c-row').length === 10);
+    // Everything inside the screen and inside its own panel: the ranking, the draw, the seed.
+    const boxes = await bigBoard.evaluate(() => {
+      const box = (el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; };
+      return {
+        main: box(document.querySelector('.c-main')), rows: [...document.querySelectorAll('.c-ranking .c-row')].map(box),
+        draw: box(document.querySelector('.c-draw')), drawRows: [...document.querySelectorAll('.c-draw-row')].map(box),
+        seed: box(document.querySelector('.c-draw-seed')), side: box(document.querySelector('.c-side')),
+      };
+    });
+    const inside = (b, outer) => b.top >= outer.top - 0.5 && b.bottom <= outer.bottom + 0.5 && b.left >= outer.left - 0.5 && b.right <= outer.right + 0.5;
+    const screen = { top: 0, bottom: 1080, left: 0, right: 1920 };
+    for (const b of [boxes.main, boxes.draw, boxes.side]) assert.ok(inside(b, screen), `a panel leaves the screen: ${JSON.stringify(b)}`);
+    boxes.rows.forEach((b, i) => assert.ok(inside(b, boxes.main), `ranking row ${i + 1} is cut off: ${JSON.stringify(b)} in ${JSON.stringify(boxes.main)}`));
+    boxes.drawRows.forEach((b, i) => assert.ok(inside(b, boxes.draw), `draw row ${i + 1} is cut off`));
+    assert.ok(inside(boxes.seed, boxes.draw), 'the seed line is inside the draw panel');
+    assert.ok(boxes.drawRows.at(-1).bottom <= boxes.seed.top, 'the rows do not cover the seed');
+    assert.ok(boxes.draw.right <= boxes.side.left && boxes.main.right <= boxes.draw.left, 'the three columns do not overlap');
+    await pause(700);
+    await shot(bigBoard, 'competition-board-draw-40');
+
+    // All scored, nobody on: the long order turns its pages (1–16, then 17–32).
+    for (const o of bigDraw.order.slice(20)) await scoreBig(o);
+    const all40 = bigDraw.order.map((o) => o.position);
+    await bigBoard.waitForFunction(() => document.querySelector('[data-slot=now]')?.dataset.empty === 'yes');
+    await waitDraw(bigBoard, expectedDraw(bigDraw, all40, null).slice(0, 16), 'nobody on: the first page');
+    await bigBoard.waitForSelector('.c-draw[data-start="16"]', { timeout: 12000 });
+    await waitDraw(bigBoard, expectedDraw(bigDraw, all40, null).slice(16, 32), 'the next page');
+    assert.equal(await bigBoard.textContent('.c-draw-range'), '第 17–32 位 · 共 40 人');
 
     for (const ctx of [staffCtx, boardCtx, j1.ctx, j2.ctx]) assert.deepEqual(ctx.pageErrors, []);
   } finally {

@@ -191,4 +191,8 @@ export const competitionStrings = {
   'board.comp.final': ['最终成绩', 'Final results'],
   'board.comp.waiting': ['等待第一个评分…', 'Waiting for the first score…'],
   'board.comp.none': ['没有正在进行的技能竞赛。', 'No skill competition is running.'],
+  'board.comp.order': ['出场顺序', 'Running order'],
+  'board.comp.order_n': ['共 {n} 人', '{n} drawn'],
+  'board.comp.order_range': ['第 {from}–{to} 位 · 共 {n} 人', 'Nos. {from}–{to} of {n}'],
+  'board.comp.seed': ['抽签种子：{seed}', 'Draw seed: {seed}'],
 };
