@@ -14,6 +14,9 @@
 
 #include "domain/auth.hpp"
 #include "domain/checkins.hpp"
+#include "domain/competitions.hpp"
+#include "domain/tallies.hpp"
+#include "domain/units.hpp"
 #include "domain/events.hpp"
 #include "domain/registrations.hpp"
 #include "domain/validate.hpp"
@@ -100,6 +103,40 @@ inline void seed(std::string const& path) {
   s.db().exec(std::string("UPDATE registrations SET code = '") + ticket_code + "' WHERE id = 1");
   d::checkin_request scan{"seed-nonce-0001", ticket_code, std::nullopt, std::nullopt};
   if (!d::check_in(s, admin, scan)) fail("seed check-in", ticket_code);
+  // Issue 5 and 6 state: units with a quota, a clinic with services and sites (event 3),
+  // a competition with two items, the first drawn (event 4).
+  d::unit_changes hospital, centre;
+  hospital.name = "青浦区中心医院";
+  hospital.kind = "hospital";
+  centre.name = "盈浦街道社区卫生服务中心";
+  centre.kind = "community";
+  if (!d::create_unit(s, admin, hospital) || !d::create_unit(s, admin, centre)) fail("seed units", path);
+  if (!d::set_quotas(s, admin, conference->id, {{std::nullopt, "community", 3}, {1, std::nullopt, 2}}))
+    fail("seed quotas", path);
+  auto clinic_changes = event_of("名医面对面义诊", "clinic", std::nullopt);
+  clinic_changes.services = std::vector<std::string>{"血压测量", "血糖检测"};
+  clinic_changes.sites = std::vector<std::string>{"广场东区", "广场西区"};
+  auto clinic = d::create_event(s, admin, clinic_changes);
+  if (!clinic || !d::record_tally(s, admin, clinic->id, {"seed-tally-0001", "血压测量", "广场东区"}))
+    fail("seed clinic", path);
+  auto contest = d::create_event(s, admin, event_of("全科医师技能竞赛", "competition", std::nullopt));
+  if (!contest) fail("seed competition", path);
+  d::competition_changes rules;
+  d::competition_item a, b;
+  a.name = "导尿术";
+  a.max_score = 10000;
+  a.judges = 2;
+  b.name = "换药";
+  b.max_score = 5000;
+  rules.items = std::vector<d::competition_item>{a, b};
+  auto comp = d::configure_competition(s, admin, contest->id, rules);
+  if (!comp) fail("seed competition rules", path);
+  d::registration_input competitor{"赵竞赛", "13800000009", "盈浦街道社区卫生服务中心", "competitor", std::nullopt, std::nullopt};
+  auto entrant = d::register_participant(s, admin, contest->id, competitor, "staff");
+  if (!entrant) fail("seed competitor", path);
+  d::checkin_request arrive{"seed-nonce-0002", entrant->code, std::nullopt, std::nullopt};
+  if (!d::check_in(s, admin, arrive) || !d::run_draw(s, admin, contest->id, comp->items[0].id, std::nullopt))
+    fail("seed draw", path);
   s.insert_device("门口1号机", d::token_digest(kiosk_token), std::nullopt, now);
   s.insert_device("大会签到", d::token_digest(paired_token), conference->id, now);
   tx.commit();
@@ -127,7 +164,8 @@ struct fixture {
     secrets.assign(std::begin(phones), std::end(phones));
     secrets.emplace_back(id_number);
     storage::store s(cfg.db_path, storage::connection::mode::read_only);
-    for (d::id_t id : {2, 3}) secrets.push_back(s.find_registration(id).value().code);
+    for (d::id_t id : {2, 3, 4}) secrets.push_back(s.find_registration(id).value().code);
+    secrets.emplace_back("13800000009");  // the seeded competitor
     app = std::make_unique<t::app>(std::move(cfg), metrics);
     router = std::make_unique<t::router>(*app);
     maintenance = std::make_unique<storage::store>(app->cfg.db_path);
