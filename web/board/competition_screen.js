@@ -9,6 +9,8 @@ import { t } from '../shared/i18n.js';
 import { fmtPoints } from '../shared/format.js';
 
 const SHOWN = 10;
+// The units panel holds five rows at 1920×1080; a sixth would be cut in half.
+const UNITS_SHOWN = 5;
 const DRAW_ROWS = 16;       // rows of the order shown at once; a longer one shows a window
 const DRAW_TURN_MS = 8000;  // with nobody on, a long order turns a page this often
 
@@ -228,7 +230,7 @@ export function competitionScreen(body, { label, eventId }) {
     next.paint(c?.next || null, idle);
     el.empty.hidden = !current || ranking.length > 0;
     flipList(el.ranking, people, ranking, (p) => `${p.name}|${p.unit}`, personRow);
-    flipList(el.units, units, (c?.units || []).slice(0, SHOWN), (u) => u.unit, unitRow);
+    flipList(el.units, units, (c?.units || []).slice(0, UNITS_SHOWN), (u) => u.unit, unitRow);
     el.ranking.dataset.count = String(ranking.length);
     draw.paint(c || null, turn);
   }
