@@ -242,7 +242,7 @@ TEST_CASE("no-shows after the roll-call deadline, and nobody present", "[competi
   require_error(srv.as("staff").get(c.base() + "/items/9999/roll-call"), 404, "not_found");
 }
 
-TEST_CASE("judges score, correct only with a reason, and see masked names; everything is checked", "[competitions]") {
+TEST_CASE("judges score, correct only with a reason, and see masked names, and everything is checked", "[competitions]") {
   test_server srv;
   auto c = make_contest(srv, 4, 3);
   make_judge(srv, "judge-zhang");
@@ -420,7 +420,7 @@ TEST_CASE("four judges scoring at once never lose a score", "[competitions][conc
   CHECK(query_int(db, "SELECT count(*) FROM scores") == 4 * 2 * 24);
 }
 
-TEST_CASE("results are provisional on the board until an admin publishes them; then scoring stops", "[competitions][board]") {
+TEST_CASE("results are provisional on the board until an admin publishes them, and then scoring stops", "[competitions][board]") {
   test_server srv;
   auto c = make_contest(srv, 3, 3, json::object(), 1);
   make_judge(srv, "judge-wu");
@@ -501,7 +501,7 @@ TEST_CASE("results are provisional on the board until an admin publishes them; t
   require_private(snap.body, c.people);
 }
 
-TEST_CASE("admins add judges; usernames are unique and passwords long enough", "[competitions][auth]") {
+TEST_CASE("admins add judges with unique usernames and long enough passwords", "[competitions][auth]") {
   test_server srv;
   auto admin = srv.as("admin");
   auto made = make_judge(srv, "judge-chen");

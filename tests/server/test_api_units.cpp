@@ -301,7 +301,7 @@ TEST_CASE("attendance by unit keeps late arrivals and leave apart from absence",
   require_error(srv.as_kiosk().get(event_path(past_id) + "/units"), 403, "forbidden");
 }
 
-TEST_CASE("leave needs a reason and a confirmed, absent registration; clearing it is audited", "[units]") {
+TEST_CASE("leave needs a reason and a confirmed, absent registration, and clearing it is audited", "[units]") {
   test_server srv;
   auto event_id = id_of(srv.create_event({{"capacity", 1}, {"waitlist", true}}));
   auto first = srv.register_person(event_id, "王建华", "13800000021");
