@@ -69,6 +69,7 @@ set(QIANDAO_WEB_FILES
   board/main_screen.js
   board/recent.js
   board/stage.js
+  board/screen_kit.js
   board/units_screen.js
   desk/index.html
   desk/desk.css

@@ -182,6 +182,7 @@ class store {
   domain::board_event board_row(domain::event const& e);
   std::vector<domain::unit_rank> unit_ranking(id_t event_id);
   std::optional<domain::board_competition> competition_board(id_t event_id);
+  void touch_item_event(id_t item_id);  // the board shows the item's event anew
   connection db_;
   changes changes_;
 };

@@ -17,8 +17,9 @@ domain::competition_item read_item(statement& s) {
           s.get_int(5), s.get_text(6), s.get_optional_text(7)};
 }
 
+// Over `scores s`.
 constexpr char const* score_columns =
-    "id, item_id, registration_id, judge, score, nonce, entered_at, reason, replaces";
+    "s.id, s.item_id, s.registration_id, s.judge, s.score, s.nonce, s.entered_at, s.reason, s.replaces";
 
 domain::score read_score(statement& s) {
   return {s.get_int(0),  s.get_int(1),  s.get_int(2),           s.get_text(3),         s.get_int(4),
@@ -175,12 +176,7 @@ id_t store::insert_draw(domain::draw const& d) {
   for (std::size_t i = 0; i < d.order.size(); ++i)
     ins.bind(1, id).bind(2, static_cast<std::int64_t>(i + 1)).bind(3, d.order[i]).run();
   for (id_t r : d.no_shows) ins.bind(1, id).bind(2, std::int64_t{0}).bind(3, r).run();
-  auto& ev = db_.prepare("SELECT event_id FROM competition_items WHERE id = ?1");
-  ev.bind(1, d.item_id);
-  if (ev.step()) {
-    touch_event(ev.get_int(0));
-    ev.reset();
-  }
+  touch_item_event(d.item_id);
   return id;
 }
 
@@ -193,16 +189,25 @@ void store::void_draw(id_t draw_id, std::string const& at, std::string const& by
       .run();
 }
 
+void store::touch_item_event(id_t item_id) {
+  auto& ev = db_.prepare("SELECT event_id FROM competition_items WHERE id = ?1");
+  ev.bind(1, item_id);
+  if (ev.step()) {
+    touch_event(ev.get_int(0));
+    ev.reset();
+  }
+}
+
 std::optional<domain::score> store::find_score_by_nonce(std::string const& nonce) {
-  auto& s = db_.prepare(std::string("SELECT ") + score_columns + " FROM scores WHERE nonce = ?1");
+  auto& s = db_.prepare(std::string("SELECT ") + score_columns + " FROM scores s WHERE s.nonce = ?1");
   s.bind(1, nonce);
   return one_score(s);
 }
 
 std::optional<domain::score> store::find_live_score(id_t item_id, id_t registration_id, std::string const& judge) {
   auto& s = db_.prepare(std::string("SELECT ") + score_columns +
-                        " FROM scores WHERE item_id = ?1 AND registration_id = ?2 AND judge = ?3 "
-                        "AND replaced_at IS NULL");
+                        " FROM scores s WHERE s.item_id = ?1 AND s.registration_id = ?2 AND s.judge = ?3 "
+                        "AND s.replaced_at IS NULL");
   s.bind(1, item_id).bind(2, registration_id).bind(3, judge);
   return one_score(s);
 }
@@ -226,20 +231,14 @@ id_t store::insert_score(domain::score const& sc, std::string const& at) {
       .bind(8, sc.replaces)
       .run();
   id_t id = db_.last_insert_id();
-  auto& ev = db_.prepare("SELECT event_id FROM competition_items WHERE id = ?1");
-  ev.bind(1, sc.item_id);
-  if (ev.step()) {
-    touch_event(ev.get_int(0));
-    ev.reset();
-  }
+  touch_item_event(sc.item_id);
   return id;
 }
 
 std::vector<domain::score> store::live_scores(id_t event_id) {
-  auto& s = db_.prepare(
-      "SELECT s.id, s.item_id, s.registration_id, s.judge, s.score, s.nonce, s.entered_at, s.reason, "
-      "s.replaces FROM scores s JOIN competition_items i ON i.id = s.item_id "
-      "WHERE i.event_id = ?1 AND s.replaced_at IS NULL ORDER BY s.id");
+  auto& s = db_.prepare(std::string("SELECT ") + score_columns +
+                        " FROM scores s JOIN competition_items i ON i.id = s.item_id "
+                        "WHERE i.event_id = ?1 AND s.replaced_at IS NULL ORDER BY s.id");
   s.bind(1, event_id);
   std::vector<domain::score> out;
   while (s.step()) out.push_back(read_score(s));

@@ -28,6 +28,15 @@ net::awaitable<bool> verify_task(std::string hash, std::string password) {
   co_return domain::verify_password(hash, password);
 }
 
+// At most 16 password hashes in flight: more waits are refused at once (429, retry in 1 s).
+std::optional<response> hashing_busy(call const& c) {
+  if (c.a.hashes_in_flight.load() < 16) return std::nullopt;
+  auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy",
+                                              "繁忙，请稍后再试 / busy, try again"));
+  res.set(http::field::retry_after, "1");
+  return res;
+}
+
 net::awaitable<bool> verify_off_thread(app& a, std::string hash, std::string password) {
   a.hashes_in_flight.fetch_add(1);
   bool ok = co_await net::co_spawn(a.hash_pool, verify_task(std::move(hash), std::move(password)),
@@ -68,12 +77,7 @@ net::awaitable<response> login(call& c) {
   if (password && password->size() > 1024) f.add("password", "too long");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
 
-  if (c.a.hashes_in_flight.load() >= 16) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy",
-                                                "登录繁忙，请稍后再试 / sign-in is busy, try again"));
-    res.set(http::field::retry_after, "1");
-    co_return res;
-  }
+  if (auto busy = hashing_busy(c)) co_return *busy;
   if (auto wait = c.a.throttle.begin_attempt(*username, c.remote); wait > 0) {
     auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
                                                 "尝试次数过多，请稍后再试 / too many attempts, try later"));
@@ -158,11 +162,7 @@ net::awaitable<response> create_user(call& c) {
   if (role && *role != "admin" && *role != "staff" && *role != "judge")
     f.add("role", "须为 admin、staff 或 judge / admin, staff or judge");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
-  if (c.a.hashes_in_flight.load() >= 16) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy", "繁忙，请稍后再试 / busy, try again"));
-    res.set(http::field::retry_after, "1");
-    co_return res;
-  }
+  if (auto busy = hashing_busy(c)) co_return *busy;
   c.a.hashes_in_flight.fetch_add(1);
   auto hash = co_await net::co_spawn(c.a.hash_pool, hash_task(*password), net::use_awaitable);
   c.a.hashes_in_flight.fetch_sub(1);

@@ -286,19 +286,12 @@ net::awaitable<response> list_scores(call& c) {
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
-  std::optional<domain::id_t> item;
-  if (auto it = c.query.find("item_id"); it != c.query.end() && !it->second.empty()) {
-    try {
-      item = std::stoll(it->second);
-    } catch (std::exception const&) {
-      domain::field_errors f;
-      f.add("item_id", "须为整数 / must be an integer");
-      co_return error_response(c.req, f.to_error());
-    }
-  }
+  domain::field_errors f;
+  auto item = query_int(c, "item_id", 0, 1, 999999999999999, f);  // 0: every item
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
   json items = json::array();
   for (auto const& sc : s->live_scores(l->comp.event_id)) {
-    if (item && sc.item_id != *item) continue;
+    if (*item != 0 && sc.item_id != *item) continue;
     if (!c.who->is_staff() && sc.judge != c.who->label()) continue;  // a judge sees their own
     items.push_back(score_json(sc));
   }

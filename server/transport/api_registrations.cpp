@@ -30,20 +30,6 @@ net::awaitable<response> create(call& c) {
   co_return answer(c, done, http::status::created);
 }
 
-std::optional<std::int64_t> number(call& c, char const* key, std::int64_t fallback,
-                                   std::int64_t lo, std::int64_t hi, domain::field_errors& f) {
-  auto it = c.query.find(key);
-  if (it == c.query.end() || it->second.empty()) return fallback;
-  try {
-    std::size_t used = 0;
-    auto v = std::stoll(it->second, &used);
-    if (used == it->second.size() && v >= lo && v <= hi) return v;
-  } catch (std::exception const&) {
-  }
-  f.add(key, "须为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数 / out of range");
-  return std::nullopt;
-}
-
 net::awaitable<response> search(call& c) {
   domain::registration_query q;
   q.event_id = c.ids.at(0);
@@ -53,10 +39,9 @@ net::awaitable<response> search(call& c) {
   if (!q.status.empty() && q.status != "confirmed" && q.status != "waitlisted" && q.status != "cancelled")
     f.add("status", "须为 confirmed / waitlisted / cancelled");
   if (q.q.size() > 200) f.add("q", "太长 / too long");
-  if (c.query.contains("unit_id") && !c.query.at("unit_id").empty())
-    if (auto u = number(c, "unit_id", 0, 1, 999999999999999, f)) q.unit_id = *u;
-  auto limit = number(c, "limit", 50, 1, 500, f);
-  auto offset = number(c, "offset", 0, 0, 100000000, f);
+  if (auto u = query_int(c, "unit_id", 0, 1, 999999999999999, f); u && *u != 0) q.unit_id = *u;
+  auto limit = query_int(c, "limit", 50, 1, 500, f);
+  auto offset = query_int(c, "offset", 0, 0, 100000000, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   q.limit = *limit;
   q.offset = *offset;

@@ -65,7 +65,7 @@ std::string_view code_segment(request const& req) {
 
 net::awaitable<response> import_csv(call& c) {
   auto event_id = c.ids.at(0);
-  bool dry_run = c.query.contains("dry_run") && c.query.at("dry_run") != "0" && c.query.at("dry_run") != "false";
+  bool dry_run = query_flag(c, "dry_run");
   if (!c.a.readers.acquire()->find_event(event_id)) co_return error_response(c.req, not_found_error());
   auto csv = domain::read_registration_csv(c.req.body());
   if (!csv) co_return error_response(c.req, csv.err());

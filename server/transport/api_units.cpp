@@ -32,11 +32,6 @@ domain::unit_changes read_unit_changes(json const& j, domain::field_errors& f) {
   return u;
 }
 
-bool flag(call const& c, char const* key) {
-  auto it = c.query.find(key);
-  return it != c.query.end() && it->second != "0" && it->second != "false";
-}
-
 net::awaitable<response> list_units(call& c) {
   std::string q, kind;
   if (auto it = c.query.find("q"); it != c.query.end()) q = domain::trim(it->second);
@@ -76,7 +71,7 @@ net::awaitable<response> save_unit(call& c) {
 }
 
 net::awaitable<response> import_units(call& c) {
-  bool dry_run = flag(c, "dry_run");
+  bool dry_run = query_flag(c, "dry_run");
   using report_result = domain::result<domain::unit_import_report>;
   auto done = co_await commit<report_result>(c.a.writer, [&](storage::store& s) {
     auto r = domain::import_units(s, *c.who, c.req.body(), dry_run);

@@ -151,6 +151,25 @@ std::optional<json> body_object(call& c, std::optional<response>& out) {
   return std::move(j.value());
 }
 
+std::optional<std::int64_t> query_int(call const& c, char const* key, std::int64_t fallback, std::int64_t lo,
+                                      std::int64_t hi, domain::field_errors& f) {
+  auto it = c.query.find(key);
+  if (it == c.query.end() || it->second.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    auto v = std::stoll(it->second, &used);
+    if (used == it->second.size() && v >= lo && v <= hi) return v;
+  } catch (std::exception const&) {
+  }
+  f.add(key, "须为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数 / out of range");
+  return std::nullopt;
+}
+
+bool query_flag(call const& c, char const* key) {
+  auto it = c.query.find(key);
+  return it != c.query.end() && it->second != "0" && it->second != "false";
+}
+
 std::string url_decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -51,6 +51,13 @@ response unavailable(request const& req);  // 503: storage failed, nothing commi
 domain::error not_found_error();
 http::status status_of(domain::error_kind k);
 
+// A query parameter as an integer in [lo, hi]: `fallback` when absent or empty; empty (and
+// the field named in `f`) when it is not a whole integer in range.
+std::optional<std::int64_t> query_int(call const& c, char const* key, std::int64_t fallback, std::int64_t lo,
+                                      std::int64_t hi, domain::field_errors& f);
+// A query flag such as ?dry_run=1: present and neither "0" nor "false".
+bool query_flag(call const& c, char const* key);
+
 // Parses the body as a JSON object; on failure `out` holds the 400 to send.
 std::optional<json> body_object(call& c, std::optional<response>& out);
 

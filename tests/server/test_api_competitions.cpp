@@ -304,6 +304,7 @@ TEST_CASE("judges score, correct only with a reason, and see masked names, and e
   REQUIRE(mine.size() == 1);
   CHECK(mine[0]["score"].get<double>() == 70.0);
   CHECK(require_status(srv.as("staff").get(c.base() + "/scores?item_id=" + std::to_string(c.items[0])), 200)["items"].size() == 2);
+  require_invalid(srv.as("staff").get(c.base() + "/scores?item_id=" + std::to_string(c.items[0]) + "x"), {"item_id"});
   auto results = require_status(judge.get(c.base() + "/results"), 200);
   CHECK(row_for(results, reg)["name"] == mask_of(std::string(c.people[0]["name"])));
   CHECK(row_for(results, reg)["items"][0]["score"].get<double>() == 75.0);  // (70 + 80) / 2

@@ -7,6 +7,7 @@
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { fmtPoints } from '../shared/format.js';
+import { flipList, followEvent } from './screen_kit.js';
 
 const SHOWN = 10;
 // The units panel holds five rows at 1920×1080; a sixth would be cut in half.
@@ -34,34 +35,6 @@ function slotCard(key, label) {
       el.unit.textContent = s ? s.unit || '' : '';
     },
   };
-}
-
-// Rows that change place slide there (as on the units screen): measure, reorder, animate.
-// Masked names can repeat (two 张*明 from one unit), so a repeat gets its own key.
-function flipList(list, rows, entries, baseKey, makeRow) {
-  const seen = new Map();
-  const keyOf = (e) => {
-    const k = baseKey(e);
-    if (!seen.has(e)) seen.set(e, `${k}#${[...seen.values()].filter((x) => x.startsWith(`${k}#`)).length}`);
-    return seen.get(e);
-  };
-  const before = new Map([...rows].map(([k, r]) => [k, r.root.offsetTop]));
-  const keys = new Set(entries.map(keyOf));
-  for (const k of [...rows.keys()]) if (!keys.has(k)) rows.delete(k);
-  list.replaceChildren(...entries.map((e) => {
-    const k = keyOf(e);
-    if (!rows.has(k)) rows.set(k, makeRow());
-    rows.get(k).paint(e);
-    return rows.get(k).root;
-  }));
-  for (const [k, r] of rows) {
-    const was = before.get(k);
-    const dy = was === undefined ? 0 : was - r.root.offsetTop;
-    if (!dy || document.hidden) continue;
-    r.root.style.transition = 'none';
-    r.root.style.transform = `translateY(${dy}px)`;
-    requestAnimationFrame(() => { r.root.style.transition = ''; r.root.style.transform = ''; });
-  }
 }
 
 function personRow() {
@@ -244,18 +217,8 @@ export function competitionScreen(body, { label, eventId }) {
   const pick = (events) => (eventId ? events.find((e) => e.id === eventId)
     : events.find((e) => e.competition)) || null;
 
-  return {
-    snapshot(f) {
-      current = pick(f.events || []);
-      paint();
-    },
-    update(f) {
-      const events = f.events || [];
-      const mine = current ? events.find((e) => e.id === current.id) : pick(events);
-      if (!mine) return;
-      current = { ...current, ...mine };
-      paint();
-    },
-    repaint: paint,
-  };
+  return followEvent(pick, (row) => {
+    current = row;
+    paint();
+  });
 }

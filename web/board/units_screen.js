@@ -5,6 +5,7 @@ import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { fmtNumber } from '../shared/format.js';
 import { counter } from './counter.js';
+import { flipList, followEvent } from './screen_kit.js';
 
 const SHOWN = 24;  // two columns of twelve fit the stage at a readable size
 
@@ -61,34 +62,16 @@ export function unitsScreen(body, { label, eventId }) {
       el.ring,
       h('div', { class: 'u-side-block' }, h('span', {}, label('board.units_rate')), el.rate)));
 
-  const rows = new Map();  // unit id → row
+  const rows = new Map();  // unit key → row
   const present = counter(el.present, fmtNumber);
   const expected = counter(el.expected, fmtNumber);
   let current = null;      // the event row shown
 
-  // Rows that change place slide there (FLIP): measure, reorder, then animate the difference
-  // (offsetTop is in the stage's own pixels, whatever scale the screen applies).
   function render(units) {
-    const before = new Map([...rows].map(([id, r]) => [id, r.root.offsetTop]));
     const shown = units.slice(0, SHOWN);
-    for (const id of rows.keys()) if (!shown.some((u) => u.unit_id === id)) rows.delete(id);
-    el.list.replaceChildren(...shown.map((u, i) => {
-      if (!rows.has(u.unit_id)) rows.set(u.unit_id, makeRow());
-      const r = rows.get(u.unit_id);
-      r.paint(u, i + 1);
-      return r.root;
-    }));
+    flipList(el.list, rows, shown, (u) => u.unit_id, makeRow);
     el.list.dataset.count = String(shown.length);
     el.list.dataset.cols = shown.length > 12 ? '2' : '1';
-    for (const [id, r] of rows) {
-      const was = before.get(id);
-      if (was === undefined) continue;
-      const dy = was - r.root.offsetTop;
-      if (!dy || document.hidden) continue;
-      r.root.style.transition = 'none';
-      r.root.style.transform = `translateY(${dy}px)`;
-      requestAnimationFrame(() => { r.root.style.transition = ''; r.root.style.transform = ''; });
-    }
   }
 
   function paint() {
@@ -108,18 +91,8 @@ export function unitsScreen(body, { label, eventId }) {
   const pick = (events) => (eventId ? events.find((e) => e.id === eventId)
     : events.find((e) => e.kind === 'conference' && e.units?.length)) || null;
 
-  return {
-    snapshot(f) {
-      current = pick(f.events || []);
-      paint();
-    },
-    update(f) {
-      const events = f.events || [];
-      const mine = current ? events.find((e) => e.id === current.id) : pick(events);
-      if (!mine) return;
-      current = { ...current, ...mine };
-      paint();
-    },
-    repaint: paint,
-  };
+  return followEvent(pick, (row) => {
+    current = row;
+    paint();
+  });
 }

@@ -52,11 +52,45 @@ function report(r) {
     rejectedTable(r));
 }
 
+// The file picker both CSV imports use: size-checked, read whole, then `onLoaded(bytes)`.
+export function csvFilePicker(out, onLoaded) {
+  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', id: 'import-file', class: 'file-input' });
+  const fileName = h('span', { class: 'file-name muted' }, t('import.no_file'));
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files[0];
+    replace(out);
+    if (!file) return;
+    fileName.textContent = `${file.name} · ${fmtNumber(Math.ceil(file.size / 1024))} KB`;
+    if (file.size > MAX_BYTES) { replace(out, alertBox(t('import.too_large'))); return; }
+    onLoaded(await file.arrayBuffer());
+  });
+  const reset = () => { fileInput.value = ''; fileName.textContent = t('import.no_file'); replace(out); };
+  return { fileInput, fileName, reset };
+}
+
+// A dry run shown as a preview, with the button that commits it: `dryRun()` answers the
+// report, `count(r)` how many lines would be written, `commitLabel(n)` the button's text.
+export async function showImportPreview(out, { dryRun, report, count, commitLabel, commit }) {
+  replace(out, loading());
+  try {
+    const r = await dryRun();
+    const n = count(r);
+    const go = h('button', { class: 'btn btn-primary', type: 'button', disabled: n === 0, dataset: { action: 'commit-import' } },
+      commitLabel(n));
+    go.addEventListener('click', () => commit(go));
+    replace(out,
+      h('h2', { class: 'section-title' }, t('import.preview')),
+      report(r),
+      h('div', { class: 'form-actions' }, go,
+        r.rejected.length ? h('span', { class: 'muted' }, t('import.skip_note')) : null));
+  } catch (e) {
+    if (!handleAuthError(e)) replace(out, alertBox(e.status === 413 ? t('import.too_large') : errorText(e)));
+  }
+}
+
 export async function importView({ root, params }) {
   const ev = await withEvent(root, params.id, 'import');
   if (!ev) return;
-  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', id: 'import-file', class: 'file-input' });
-  const fileName = h('span', { class: 'file-name muted' }, t('import.no_file'));
   const out = h('div', { class: 'import-out' });
   let bytes = null;
 
@@ -75,38 +109,20 @@ export async function importView({ root, params }) {
         report(r),
         h('div', { class: 'form-actions' },
           h('a', { class: 'btn btn-primary', href: `#/events/${ev.id}` }, t('import.view_list')),
-          h('button', { class: 'btn', type: 'button', onclick: () => { fileInput.value = ''; bytes = null; fileName.textContent = t('import.no_file'); replace(out); } }, t('import.another'))));
+          h('button', { class: 'btn', type: 'button', onclick: () => { bytes = null; picker.reset(); } }, t('import.another'))));
     } catch (e) {
       if (!handleAuthError(e)) out.prepend(alertBox(errorText(e)));
     }
   });
 
-  const preview = async () => {
-    replace(out, loading());
-    try {
-      const r = await send(true);
-      const go = h('button', { class: 'btn btn-primary', type: 'button', disabled: r.accepted === 0, dataset: { action: 'commit-import' } },
-        t('import.commit', { n: r.accepted }));
-      go.addEventListener('click', () => commit(go));
-      replace(out,
-        h('h2', { class: 'section-title' }, t('import.preview')),
-        report(r),
-        h('div', { class: 'form-actions' }, go,
-          r.rejected.length ? h('span', { class: 'muted' }, t('import.skip_note')) : null));
-    } catch (e) {
-      if (!handleAuthError(e)) replace(out, alertBox(e.status === 413 ? t('import.too_large') : errorText(e)));
-    }
-  };
-
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files[0];
-    replace(out);
-    if (!file) return;
-    fileName.textContent = `${file.name} · ${fmtNumber(Math.ceil(file.size / 1024))} KB`;
-    if (file.size > MAX_BYTES) { replace(out, alertBox(t('import.too_large'))); return; }
-    bytes = await file.arrayBuffer();
-    preview();
+  const picker = csvFilePicker(out, (b) => {
+    bytes = b;
+    showImportPreview(out, {
+      dryRun: () => send(true), report, count: (r) => r.accepted,
+      commitLabel: (n) => t('import.commit', { n }), commit,
+    });
   });
+  const { fileInput, fileName } = picker;
 
   root.append(h('section', { class: 'card' },
     h('h2', { class: 'section-title' }, t('import.title')),

@@ -4,11 +4,9 @@ import { api } from '../../shared/api.js';
 import { h, replace } from '../../shared/dom.js';
 import { t } from '../../shared/i18n.js';
 import { fmtNumber } from '../../shared/format.js';
-import { importStat, rejectedTable } from './import.js';
-import { alertBox, errorText, busy, loading, pageHead } from '../ui.js';
+import { importStat, rejectedTable, csvFilePicker, showImportPreview } from './import.js';
+import { alertBox, errorText, busy, pageHead } from '../ui.js';
 import { isAdmin, handleAuthError } from '../session.js';
-
-const MAX_BYTES = 16 * 1024 * 1024;
 
 function templateLink() {
   const csv = '\uFEFF名称,类型,上级单位\r\n青浦区示范医疗集团,医联体,\r\n青浦区示范第一医院,医院,青浦区示范医疗集团\r\n湖滨社区卫生服务中心,社区卫生服务中心,\r\n';
@@ -28,8 +26,6 @@ function report(r) {
 export async function unitImportView({ root }) {
   root.append(pageHead(t('units.import_title'), { back: { href: '#/units', label: t('units.title') } }));
   if (!isAdmin()) { root.append(alertBox(t('error.admin_only'))); return; }
-  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', id: 'import-file', class: 'file-input' });
-  const fileName = h('span', { class: 'file-name muted' }, t('import.no_file'));
   const out = h('div', { class: 'import-out' });
   let bytes = null;
 
@@ -46,28 +42,12 @@ export async function unitImportView({ root }) {
     }
   });
 
-  const preview = async () => {
-    replace(out, loading());
-    try {
-      const r = await send(true);
-      const n = r.accepted + r.updated;
-      const go = h('button', { class: 'btn btn-primary', type: 'button', disabled: n === 0, dataset: { action: 'commit-import' } }, t('units.import_commit', { n }));
-      go.addEventListener('click', () => commit(go));
-      replace(out, h('h2', { class: 'section-title' }, t('import.preview')), report(r),
-        h('div', { class: 'form-actions' }, go, r.rejected.length ? h('span', { class: 'muted' }, t('import.skip_note')) : null));
-    } catch (e) {
-      if (!handleAuthError(e)) replace(out, alertBox(e.status === 413 ? t('import.too_large') : errorText(e)));
-    }
-  };
-
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files[0];
-    replace(out);
-    if (!file) return;
-    fileName.textContent = `${file.name} · ${fmtNumber(Math.ceil(file.size / 1024))} KB`;
-    if (file.size > MAX_BYTES) { replace(out, alertBox(t('import.too_large'))); return; }
-    bytes = await file.arrayBuffer();
-    preview();
+  const { fileInput, fileName } = csvFilePicker(out, (b) => {
+    bytes = b;
+    showImportPreview(out, {
+      dryRun: () => send(true), report, count: (r) => r.accepted + r.updated,
+      commitLabel: (n) => t('units.import_commit', { n }), commit,
+    });
   });
 
   root.append(h('section', { class: 'card' },
