@@ -215,6 +215,7 @@ TEST_CASE("the board shows people served per site and per service, live and anon
   REQUIRE(first);
   view.apply(*first);
   CHECK(view.events[event_id]["served"] == 0);
+  CHECK(view.events[event_id]["starts_at"] == "2024-08-19T09:00:00+08:00");  // board rows carry the start
   CHECK(view.events[event_id]["services"].size() == 5);
   CHECK_FALSE(view.events[lecture_id].contains("served"));
   CHECK(view.totals["served"] == 0);

@@ -144,10 +144,12 @@ TEST_CASE("registrations pick a unit or keep free text, and are found by unit", 
   auto picked = srv.register_person(event_id, "王建华", "13800000001", {{"unit_id", hospital["id"]}, {"organization", ""}});
   CHECK(picked["unit_id"] == hospital["id"]);
   CHECK(picked["organization"] == "青浦区示范第一医院");
+  CHECK(picked["unit"] == "青浦区示范第一医院");
   auto typed = srv.register_person(event_id, "李桂英", "13800000002", {{"organization", "湖滨社区卫生服务中心"}});
   CHECK(typed["unit_id"] == centre["id"]);
   auto free_text = srv.register_person(event_id, "赵子涵", "13800000003", {{"organization", "湖滨街道居民"}});
   CHECK(free_text["unit_id"].is_null());
+  CHECK(free_text["unit"].is_null());
   CHECK(free_text["organization"] == "湖滨街道居民");
   auto both = srv.register_person(event_id, "陈晓东", "13800000004",
                                   {{"unit_id", centre["id"]}, {"organization", "湖滨社区卫生服务中心 全科"}});
