@@ -6,13 +6,13 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libboost1.81-dev libsqlite3-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev libssl-dev libxlsxwriter-dev
+  libboost1.81-dev libsqlite3-dev libpq-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev libssl-dev libxlsxwriter-dev
   sqlite3
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Chromium and CJK fonts for the browser tests; clang with its libFuzzer and sanitizer
   # runtimes for the fuzz harnesses; unzip to read back the XLSX report in its test.
-  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev unzip)
+  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev unzip postgresql-15 postgresql-contrib-15)
 fi
 
 missing=()

@@ -24,6 +24,7 @@ struct config {
   int session_hours = 12;
   int board_interval_ms = 100;  // least time between two board frames (10 a second)
   std::size_t max_batch = 512;  // requests per commit; 1 = one commit per request (benchmarks)
+  std::size_t max_queue = 8192;  // requests waiting for the writer; past it, 503 at once
 };
 
 // Parses `serve` flags (argv after the subcommand). Throws std::invalid_argument with a

@@ -92,7 +92,7 @@ constexpr std::array<char const*, 5> staff_categories{"doctor", "doctor", "nurse
 
 }  // namespace
 
-std::optional<demo_credentials> seed_demo(storage::store& s) {
+std::optional<demo_credentials> seed_demo(storage::sql_store& s) {
   if (!s.list_events().empty()) return std::nullopt;
   storage::transaction tx(s.db());
   domain::actor demo{domain::role_kind::admin, 0, "demo", std::nullopt};

@@ -14,6 +14,6 @@ struct demo_credentials {
 };
 
 // Fills an empty database; returns nothing when it already holds events.
-std::optional<demo_credentials> seed_demo(storage::store& s);
+std::optional<demo_credentials> seed_demo(storage::sql_store& s);
 
 }  // namespace qiandao

@@ -10,7 +10,8 @@ struct file {
   std::string_view data;
 };
 
-std::span<file const> schema();
+std::span<file const> schema();             // schema/sqlite/
+std::span<file const> schema_postgresql();  // schema/postgresql/
 std::span<file const> web();
 std::span<file const> vendor();  // npm packages' built files, from node_modules
 

@@ -14,7 +14,9 @@
 #include "demo.hpp"
 #include "domain/auth.hpp"
 #include "domain/validate.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/engine.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
 #include "storage/store.hpp"
 #include "transport/server.hpp"
 #include "transport/tls.hpp"
@@ -71,9 +73,11 @@ std::string read_password() {
   return pw;
 }
 
-storage::store open_store(std::string const& path) {
-  transport::prepare_database(path);
-  return storage::store(path);
+// Opens the --db target, migrated to this binary's schema.
+std::unique_ptr<storage::sql_store> open_store(std::string const& target) {
+  auto db = storage::open_connection(target, storage::connection::mode::read_write);
+  storage::migrate(*db);
+  return std::make_unique<storage::sql_store>(std::move(db));
 }
 
 int user_add(std::vector<std::string> args) {
@@ -92,13 +96,13 @@ int user_add(std::vector<std::string> args) {
   domain::init_crypto();
   auto hash = domain::hash_password(pw);
   auto s = open_store(db);
-  storage::transaction tx(s.db());
+  storage::transaction tx(s->db());
   auto now = domain::now_text();
-  if (!s.insert_user(name, hash, role, now)) {
+  if (!s->insert_user(name, hash, role, now)) {
     std::cerr << "qiandao: user " << name << " already exists\n";
     return 1;
   }
-  s.audit(now, "cli", "user.create", "user:" + name, role);
+  s->audit(now, "cli", "user.create", "user:" + name, role);
   tx.commit();
   std::cout << "user " << name << " (" << role << ") added\n";
   return 0;
@@ -113,16 +117,16 @@ int device_add(std::vector<std::string> args) {
   std::optional<domain::id_t> event_id;
   if (event) {
     event_id = std::stoll(*event);
-    if (!s.find_event(*event_id)) {
+    if (!s->find_event(*event_id)) {
       std::cerr << "qiandao: no event " << *event << "\n";
       return 1;
     }
   }
-  storage::transaction tx(s.db());
+  storage::transaction tx(s->db());
   auto token = domain::new_secret_token();
   auto now = domain::now_text();
-  auto id = s.insert_device(args[0], domain::token_digest(token), event_id, now);
-  s.audit(now, "cli", "device.create", "device:" + std::to_string(id), args[0]);
+  auto id = s->insert_device(args[0], domain::token_digest(token), event_id, now);
+  s->audit(now, "cli", "device.create", "device:" + std::to_string(id), args[0]);
   tx.commit();
   std::cout << "device " << id << " \"" << args[0] << "\" added. Its token (shown once):\n"
             << token << "\n";
@@ -132,6 +136,12 @@ int device_add(std::vector<std::string> args) {
 int backup(std::vector<std::string> args) {
   std::string db = take_flag(args, "--db").value_or("qiandao.db");
   if (args.size() != 1) throw usage_error("backup takes one FILE");
+  if (storage::is_postgres_target(db)) {
+    // A PostgreSQL database is backed up by PostgreSQL's own tool, consistent while live.
+    std::cerr << "qiandao: for PostgreSQL use pg_dump, e.g.\n  pg_dump --format=custom --file=" << args[0]
+              << " '" << db << "'\nand pg_restore to bring it back.\n";
+    return 1;
+  }
   if (std::filesystem::exists(args[0])) {
     std::cerr << "qiandao: " << args[0] << " exists; choose a new file\n";
     return 1;
@@ -140,7 +150,7 @@ int backup(std::vector<std::string> args) {
     std::cerr << "qiandao: no database at " << db << "\n";
     return 1;
   }
-  storage::backup(db, args[0]);
+  storage::sqlite::backup(db, args[0]);
   std::cout << "backed up " << db << " to " << args[0] << "\n";
   return 0;
 }
@@ -174,7 +184,7 @@ int serve(std::vector<std::string> const& args) {
   if (cfg.demo) {
     domain::init_crypto();
     auto s = open_store(cfg.db_path);
-    if (auto creds = seed_demo(s)) {
+    if (auto creds = seed_demo(*s)) {
       std::cout << "Demo data loaded.\n"
                 << "  admin username: " << creds->admin_username << "\n"
                 << "  admin password: " << creds->admin_password << "\n"
@@ -183,7 +193,9 @@ int serve(std::vector<std::string> const& args) {
       std::cout << "The database already holds events; demo data not loaded.\n";
     }
   }
-  transport::server srv(cfg);
+  metrics counters;
+  storage::engine db(cfg.db_path, counters, {cfg.max_batch, cfg.max_queue});
+  transport::server srv(cfg, db, counters);
   srv.run_until_signal([&] {
     // Tests and scripts read this line to learn the port when --listen asked for :0.
     std::cout << "Qiandao listening on " << (cfg.tls_cert ? "https" : "http") << "://"

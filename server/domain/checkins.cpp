@@ -29,7 +29,7 @@ error nonce_reused() {
 }
 
 // Rebuilds the first answer to a nonce from what was stored with it.
-checkin_answer replay(storage::store& s, storage::nonce_record const& n) {
+checkin_answer replay(store& s, nonce_record const& n) {
   checkin_answer a;
   a.result = outcome_from(n.outcome);
   a.replayed = true;
@@ -43,16 +43,30 @@ checkin_answer replay(storage::store& s, storage::nonce_record const& n) {
   return a;
 }
 
-void remember(storage::store& s, std::string const& nonce, std::string const& fingerprint,
-              checkin_answer const& a, std::string const& now) {
-  s.insert_nonce({nonce, fingerprint, outcome_name(a.result),
-                  a.reg ? std::optional<id_t>(a.reg->id) : std::nullopt, a.first, a.at},
-                 now);
+result<checkin_answer> answer_seen(store& s, nonce_record const& seen, std::string const& fingerprint) {
+  if (seen.fingerprint != fingerprint) return nonce_reused();
+  return replay(s, seen);
+}
+
+// Claims the nonce for this request, or answers what its first request stored. Under
+// several writers the claim is what serialises two requests with one nonce: the second
+// waits for the first to commit, then replays its answer.
+std::optional<result<checkin_answer>> claim(store& s, std::string const& nonce, std::string const& fingerprint,
+                                            std::string const& now) {
+  if (auto seen = s.find_nonce(nonce)) return answer_seen(s, *seen, fingerprint);
+  if (s.claim_nonce({nonce, fingerprint, "pending", std::nullopt, false, std::nullopt}, now)) return std::nullopt;
+  if (auto seen = s.find_nonce(nonce)) return answer_seen(s, *seen, fingerprint);
+  return make_error(error_kind::unavailable, "unavailable", "请重试 / retry");
+}
+
+void remember(store& s, std::string const& nonce, std::string const& fingerprint, checkin_answer const& a) {
+  s.settle_nonce({nonce, fingerprint, outcome_name(a.result),
+                  a.reg ? std::optional<id_t>(a.reg->id) : std::nullopt, a.first, a.at});
 }
 
 // Admits one registration; every path leaves the database consistent, so the caller
 // keeps what it wrote (the audit of a refusal, the nonce) whatever the outcome.
-checkin_answer admit(storage::store& s, actor const& who, std::optional<registration> reg,
+checkin_answer admit(store& s, actor const& who, std::optional<registration> reg,
                      std::optional<id_t> expected_event, std::string const& method,
                      std::string const& now) {
   checkin_answer a;
@@ -80,7 +94,7 @@ checkin_answer admit(storage::store& s, actor const& who, std::optional<registra
   return a;
 }
 
-void audit_answer(storage::store& s, actor const& who, checkin_answer const& a,
+void audit_answer(store& s, actor const& who, checkin_answer const& a,
                   std::string const& what, std::string const& now) {
   std::string target = a.reg ? "registration:" + std::to_string(a.reg->id) : "ticket:" + what;
   std::string action = a.result == outcome::checked_in ? "checkin.create"
@@ -104,7 +118,7 @@ bool valid_nonce(std::string const& nonce) {
   return true;
 }
 
-result<checkin_answer> check_in(storage::store& s, actor const& who, checkin_request const& req) {
+result<checkin_answer> check_in(store& s, actor const& who, checkin_request const& req) {
   field_errors f;
   if (!valid_nonce(req.nonce)) f.add("nonce", "须为 8–128 个可见 ASCII 字符 / 8–128 printable ASCII characters");
   std::string code = req.code ? normalize_code(*req.code) : "";
@@ -113,21 +127,18 @@ result<checkin_answer> check_in(storage::store& s, actor const& who, checkin_req
   if (!f.empty()) return f.to_error();
 
   std::string fingerprint = req.code ? "code:" + code : "id:" + std::to_string(*req.registration_id);
-  if (auto seen = s.find_nonce(req.nonce)) {
-    if (seen->fingerprint != fingerprint) return nonce_reused();
-    return replay(s, *seen);
-  }
   std::string now = now_text();
+  if (auto answered = claim(s, req.nonce, fingerprint, now)) return std::move(*answered);
   auto reg = req.code ? s.find_registration_by_code(code) : s.find_registration(*req.registration_id);
   // A kiosk paired to an event admits only that event, whatever the request names.
   auto expected = who.event_id ? who.event_id : req.event_id;
   auto a = admit(s, who, reg, expected, req.code ? "code" : "lookup", now);
-  remember(s, req.nonce, fingerprint, a, now);
+  remember(s, req.nonce, fingerprint, a);
   audit_answer(s, who, a, code.empty() ? fingerprint : code.substr(0, 4) + "…", now);
   return a;
 }
 
-result<checkin_answer> walk_in(storage::store& s, actor const& who, id_t event_id,
+result<checkin_answer> walk_in(store& s, actor const& who, id_t event_id,
                                registration_input const& raw, std::string const& nonce) {
   if (!valid_nonce(nonce)) {
     field_errors f;
@@ -137,10 +148,7 @@ result<checkin_answer> walk_in(storage::store& s, actor const& who, id_t event_i
   auto valid = validate_input(raw);
   if (!valid) return valid.err();
   std::string fingerprint = "walk_in:" + std::to_string(event_id) + ":" + valid->phone;
-  if (auto seen = s.find_nonce(nonce)) {
-    if (seen->fingerprint != fingerprint) return nonce_reused();
-    return replay(s, *seen);
-  }
+  if (auto answered = claim(s, nonce, fingerprint, now_text())) return std::move(*answered);
   auto ev = s.find_event(event_id);
   if (!ev) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
   if (!ev->walk_ins)
@@ -156,24 +164,25 @@ result<checkin_answer> walk_in(storage::store& s, actor const& who, id_t event_i
     reg = made.value();
   }
   auto a = admit(s, who, reg, event_id, "walk_in", now);
-  remember(s, nonce, fingerprint, a, now);
+  remember(s, nonce, fingerprint, a);
   audit_answer(s, who, a, "walk_in", now);
   return a;
 }
 
-result<registration> undo_checkin(storage::store& s, actor const& who, id_t checkin_id) {
+result<registration> undo_checkin(store& s, actor const& who, id_t checkin_id) {
   auto c = s.find_checkin(checkin_id);
   if (!c) return make_error(error_kind::not_found, "not_found", "签到记录不存在 / no such check-in");
   if (c->undone_at)
     return make_error(error_kind::conflict, "already_undone", "该签到已撤销 / already undone");
   std::string now = now_text();
-  s.undo_checkin(*c, now, who.label());
+  if (!s.undo_checkin(*c, now, who.label()))
+    return make_error(error_kind::conflict, "already_undone", "该签到已撤销 / already undone");
   s.audit(now, who.label(), "checkin.undo", "registration:" + std::to_string(c->registration_id),
           "checkin:" + std::to_string(checkin_id));
   return *s.find_registration(c->registration_id);
 }
 
-result<std::vector<registration>> lookup(storage::store& s, id_t event_id, std::string const& phone) {
+result<std::vector<registration>> lookup(store& s, id_t event_id, std::string const& phone) {
   std::string digits;
   for (char c : phone)
     if (c >= '0' && c <= '9') digits += c;

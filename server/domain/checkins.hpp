@@ -2,7 +2,7 @@
 // Check-in at the door: idempotent by nonce, at most once per registration, refusals audited.
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::domain {
 
@@ -26,15 +26,15 @@ struct checkin_request {
   std::optional<id_t> event_id;  // the event the kiosk is admitting to, if it says
 };
 
-result<checkin_answer> check_in(storage::store& s, actor const& who, checkin_request const& req);
+result<checkin_answer> check_in(store& s, actor const& who, checkin_request const& req);
 
-result<checkin_answer> walk_in(storage::store& s, actor const& who, id_t event_id,
+result<checkin_answer> walk_in(store& s, actor const& who, id_t event_id,
                                registration_input const& in, std::string const& nonce);
 
-result<registration> undo_checkin(storage::store& s, actor const& who, id_t checkin_id);
+result<registration> undo_checkin(store& s, actor const& who, id_t checkin_id);
 
 // Masked candidates for a phone look-up: a full number, or its last four digits.
-result<std::vector<registration>> lookup(storage::store& s, id_t event_id, std::string const& phone);
+result<std::vector<registration>> lookup(store& s, id_t event_id, std::string const& phone);
 
 bool valid_nonce(std::string const& nonce);
 std::string outcome_name(checkin_answer::outcome o);

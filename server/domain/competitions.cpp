@@ -115,7 +115,7 @@ std::optional<std::int64_t> hundredths(double points) {
   return static_cast<std::int64_t>(r);
 }
 
-result<competition> configure_competition(storage::store& s, actor const& who, id_t event_id,
+result<competition> configure_competition(store& s, actor const& who, id_t event_id,
                                           competition_changes const& in) {
   auto ev = s.find_event(event_id);
   if (!ev) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
@@ -165,7 +165,7 @@ result<competition> configure_competition(storage::store& s, actor const& who, i
   return *s.find_competition(event_id);
 }
 
-result<roll_call> take_roll_call(storage::store& s, id_t event_id, id_t item_id) {
+result<roll_call> take_roll_call(store& s, id_t event_id, id_t item_id) {
   auto comp = s.find_competition(event_id);
   if (!comp) return not_competition();
   auto item = item_of(*comp, item_id);
@@ -180,7 +180,7 @@ result<roll_call> take_roll_call(storage::store& s, id_t event_id, id_t item_id)
   return rc;
 }
 
-result<draw> run_draw(storage::store& s, actor const& who, id_t event_id, id_t item_id,
+result<draw> run_draw(store& s, actor const& who, id_t event_id, id_t item_id,
                       std::optional<std::string> const& redraw_reason) {
   auto comp = s.find_competition(event_id);
   if (!comp) return not_competition();
@@ -228,7 +228,7 @@ result<draw> run_draw(storage::store& s, actor const& who, id_t event_id, id_t i
   return d;
 }
 
-result<score_answer> enter_score(storage::store& s, actor const& who, id_t event_id, score_request const& req) {
+result<score_answer> enter_score(store& s, actor const& who, id_t event_id, score_request const& req) {
   if (!valid_nonce(req.nonce)) {
     field_errors f;
     f.add("nonce", "须为 8–128 个可见 ASCII 字符 / 8–128 printable ASCII characters");
@@ -274,7 +274,13 @@ result<score_answer> enter_score(storage::store& s, actor const& who, id_t event
     sc.reason = reason;
     sc.replaces = earlier->id;
   }
-  sc.id = s.insert_score(sc, now);
+  auto id = s.insert_score(sc, now);
+  if (!id) {
+    // Another writer stored this nonce first (several instances): answer what it stored.
+    if (auto seen = s.find_score_by_nonce(req.nonce)) return enter_score(s, who, event_id, req);
+    return make_error(error_kind::unavailable, "unavailable", "请重试 / retry");
+  }
+  sc.id = *id;
   auto points = [](std::int64_t h) {
     return std::to_string(h / 100) + "." + (h % 100 < 10 ? "0" : "") + std::to_string(h % 100);
   };
@@ -284,7 +290,7 @@ result<score_answer> enter_score(storage::store& s, actor const& who, id_t event
   return score_answer{sc, true};
 }
 
-result<competition> publish_results(storage::store& s, actor const& who, id_t event_id, bool publish,
+result<competition> publish_results(store& s, actor const& who, id_t event_id, bool publish,
                                     std::string const& raw_reason) {
   auto comp = s.find_competition(event_id);
   if (!comp) return not_competition();
@@ -307,7 +313,7 @@ result<competition> publish_results(storage::store& s, actor const& who, id_t ev
   return *s.find_competition(event_id);
 }
 
-leaderboard load_leaderboard(storage::store& s, competition const& comp) {
+leaderboard load_leaderboard(store& s, competition const& comp) {
   return compute_leaderboard(comp, s.competitors(comp.event_id), s.live_scores(comp.event_id),
                              s.live_draws(comp.event_id));
 }

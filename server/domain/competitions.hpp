@@ -10,7 +10,7 @@
 #include "domain/leaderboard.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::domain {
 
@@ -24,17 +24,17 @@ std::vector<id_t> draw_permutation(std::vector<id_t> ids, std::string const& see
 
 std::optional<std::int64_t> hundredths(double points);  // empty unless a multiple of 0.01
 
-result<competition> configure_competition(storage::store& s, actor const& who, id_t event_id,
+result<competition> configure_competition(store& s, actor const& who, id_t event_id,
                                           competition_changes const& in);
-result<roll_call> take_roll_call(storage::store& s, id_t event_id, id_t item_id);
+result<roll_call> take_roll_call(store& s, id_t event_id, id_t item_id);
 // Draws the present competitors; refuses a second draw unless `redraw_reason` (admin).
-result<draw> run_draw(storage::store& s, actor const& who, id_t event_id, id_t item_id,
+result<draw> run_draw(store& s, actor const& who, id_t event_id, id_t item_id,
                       std::optional<std::string> const& redraw_reason);
-result<score_answer> enter_score(storage::store& s, actor const& who, id_t event_id,
+result<score_answer> enter_score(store& s, actor const& who, id_t event_id,
                                  score_request const& req);
-result<competition> publish_results(storage::store& s, actor const& who, id_t event_id, bool publish,
+result<competition> publish_results(store& s, actor const& who, id_t event_id, bool publish,
                                     std::string const& reason);
 
-leaderboard load_leaderboard(storage::store& s, competition const& comp);
+leaderboard load_leaderboard(store& s, competition const& comp);
 
 }  // namespace qiandao::domain

@@ -152,13 +152,13 @@ result<parsed_csv> read_registration_csv(std::string_view bytes) {
   return out;
 }
 
-import_report import_registrations(storage::store& s, actor const& who, id_t event_id,
+import_report import_registrations(store& s, actor const& who, id_t event_id,
                                    parsed_csv const& csv, bool dry_run) {
   import_report report;
   report.dry_run = dry_run;
   report.rejected = csv.rejected;
   for (auto const& row : csv.rows) {
-    storage::savepoint sp(s.db());
+    auto sp = s.nested();
     auto r = register_participant(s, who, event_id, row.in, "import");
     if (!r) {
       std::string reason = r.err().message;
@@ -166,7 +166,7 @@ import_report import_registrations(storage::store& s, actor const& who, id_t eve
       report.rejected.push_back({row.line, reason});
       continue;  // the savepoint rolls this row back
     }
-    sp.release();
+    sp->keep();
     ++report.accepted;
     if (r->status == "waitlisted") ++report.waitlisted;
   }

@@ -10,7 +10,7 @@
 
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::domain {
 
@@ -62,7 +62,7 @@ result<parsed_csv> read_registration_csv(std::string_view bytes);
 
 // Registers each row in its own savepoint, so bad rows are reported and good rows kept.
 // The caller rolls the whole thing back for a dry run.
-import_report import_registrations(storage::store& s, actor const& who, id_t event_id,
+import_report import_registrations(store& s, actor const& who, id_t event_id,
                                    parsed_csv const& csv, bool dry_run);
 
 // One CSV field, quoted when it must be, and with a leading ' when a spreadsheet would

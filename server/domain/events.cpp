@@ -88,10 +88,13 @@ void apply(event& e, event_changes const& in, field_errors& f) {
 }
 
 // When capacity grows, the waitlist moves up in order.
-void promote_waitlist(storage::store& s, actor const& who, id_t event_id) {
+void promote_waitlist(store& s, actor const& who, id_t event_id) {
   while (auto next = s.oldest_waitlisted(event_id)) {
     if (!s.take_seat(event_id)) break;
-    s.set_registration_status(next->id, "confirmed");
+    if (!s.change_registration_status(next->id, "waitlisted", "confirmed")) {
+      s.adjust_counts(event_id, -1, 0, 0);  // cancelled meanwhile: give the seat back
+      continue;
+    }
     s.adjust_counts(event_id, 0, -1, 0);
     s.audit(now_text(), who.label(), "registration.promote",
             "registration:" + std::to_string(next->id), "from waitlist");
@@ -100,7 +103,7 @@ void promote_waitlist(storage::store& s, actor const& who, id_t event_id) {
 
 }  // namespace
 
-result<event> create_event(storage::store& s, actor const& who, event_changes const& in) {
+result<event> create_event(store& s, actor const& who, event_changes const& in) {
   event e;
   field_errors f;
   if (!in.title) f.add("title", "必填 / required");
@@ -113,7 +116,7 @@ result<event> create_event(storage::store& s, actor const& who, event_changes co
   return *s.find_event(e.id);
 }
 
-result<event> update_event(storage::store& s, actor const& who, id_t id, event_changes const& in) {
+result<event> update_event(store& s, actor const& who, id_t id, event_changes const& in) {
   auto found = s.find_event(id);
   if (!found) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
   event e = *found;

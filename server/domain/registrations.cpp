@@ -41,7 +41,7 @@ result<registration_input> validate_input(registration_input in) {
   return in;
 }
 
-result<registration> register_participant(storage::store& s, actor const& who, id_t event_id,
+result<registration> register_participant(store& s, actor const& who, id_t event_id,
                                           registration_input const& raw, std::string const& source) {
   auto valid = validate_input(raw);
   if (!valid) return valid.err();
@@ -90,7 +90,8 @@ result<registration> register_participant(storage::store& s, actor const& who, i
   }
   auto id = s.insert_registration(r);
   if (!id) {
-    // Unreachable with one writer, but the index is the final word.
+    // Another writer registered this phone meanwhile: the unique index is the final word.
+    if (auto existing = s.find_live_by_phone(event_id, in.phone)) return duplicate_of(*existing);
     return make_error(error_kind::conflict, "duplicate", "该手机号已报名此活动 / already registered");
   }
   s.audit(r.created_at, who.label(), "registration.create", target(*id),
@@ -99,7 +100,7 @@ result<registration> register_participant(storage::store& s, actor const& who, i
   return *s.find_registration(*id);
 }
 
-result<registration> cancel_registration(storage::store& s, actor const& who, id_t id) {
+result<registration> cancel_registration(store& s, actor const& who, id_t id) {
   auto r = s.find_registration(id);
   if (!r) return make_error(error_kind::not_found, "not_found", "报名不存在 / no such registration");
   if (r->status == "cancelled")
@@ -108,13 +109,22 @@ result<registration> cancel_registration(storage::store& s, actor const& who, id
     return make_error(error_kind::conflict, "checked_in",
                       "已签到，请先撤销签到 / checked in: undo the check-in first");
   std::string now = now_text();
-  s.set_registration_status(id, "cancelled");
+  // Guarded by the status read above: a cancel racing this one on another instance finds
+  // the registration changed and answers already_cancelled.
+  if (!s.change_registration_status(id, r->status, "cancelled"))
+    return make_error(error_kind::conflict, "already_cancelled", "报名已取消 / already cancelled");
   if (r->status == "confirmed") {
+    // The decrement locks the event's row first: promotions of one event run one at a time.
     s.adjust_counts(r->event_id, -1, 0, 0);
-    if (auto next = s.oldest_waitlisted(r->event_id); next && s.take_seat(r->event_id)) {
-      s.set_registration_status(next->id, "confirmed");
+    while (auto next = s.oldest_waitlisted(r->event_id)) {
+      if (!s.take_seat(r->event_id)) break;
+      if (!s.change_registration_status(next->id, "waitlisted", "confirmed")) {
+        s.adjust_counts(r->event_id, -1, 0, 0);
+        continue;
+      }
       s.adjust_counts(r->event_id, 0, -1, 0);
       s.audit(now, who.label(), "registration.promote", target(next->id), "from waitlist");
+      break;
     }
   } else {
     s.adjust_counts(r->event_id, 0, -1, 0);

@@ -2,7 +2,7 @@
 // Sign-ups: capacity, waitlist, duplicates, cancel with promotion.
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::domain {
 
@@ -10,8 +10,8 @@ namespace qiandao::domain {
 // id_number), collecting every problem.
 result<registration_input> validate_input(registration_input in);
 
-result<registration> register_participant(storage::store& s, actor const& who, id_t event_id,
+result<registration> register_participant(store& s, actor const& who, id_t event_id,
                                           registration_input const& in, std::string const& source);
-result<registration> cancel_registration(storage::store& s, actor const& who, id_t id);
+result<registration> cancel_registration(store& s, actor const& who, id_t id);
 
 }  // namespace qiandao::domain

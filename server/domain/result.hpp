@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -48,6 +49,12 @@ class [[nodiscard]] result {
 
  private:
   std::variant<T, error> v_;
+};
+
+// Thrown by a store when the database fails (an I/O error, a full disk, a lost server): the
+// request is answered 503 and nothing of it was saved.
+struct storage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct field_errors {

@@ -21,7 +21,7 @@ bool listed(std::vector<std::string> const& names, std::string const& n) {
 
 }  // namespace
 
-result<tally_answer> record_tally(storage::store& s, actor const& who, id_t event_id,
+result<tally_answer> record_tally(store& s, actor const& who, id_t event_id,
                                   tally_request const& raw) {
   field_errors f;
   if (!valid_nonce(raw.nonce)) f.add("nonce", "须为 8–128 个可见 ASCII 字符 / 8–128 printable ASCII characters");
@@ -36,7 +36,7 @@ result<tally_answer> record_tally(storage::store& s, actor const& who, id_t even
     if (seen->event_id != event_id || seen->service != service || seen->site != site)
       return make_error(error_kind::invalid, "nonce_reused",
                         "该请求编号已用于另一次记录 / this nonce was used for another tally");
-    return tally_answer{*seen, false, s.tally_counts(*ev)};
+    return tally_answer{*seen, false, s.count_tallies(*ev)};
   }
   if (ev->status == "cancelled")
     return make_error(error_kind::conflict, "event_cancelled", "活动已取消 / the event is cancelled");
@@ -49,13 +49,19 @@ result<tally_answer> record_tally(storage::store& s, actor const& who, id_t even
   if (!f.empty()) return f.to_error();
 
   tally t{0, event_id, service, site, raw.nonce, who.label(), now_text(), std::nullopt};
-  t.id = s.insert_tally(t);
+  auto id = s.insert_tally(t);
+  if (!id) {
+    // Another writer stored this nonce first (several instances): answer what it stored.
+    if (s.find_tally_by_nonce(raw.nonce)) return record_tally(s, who, event_id, raw);
+    return make_error(error_kind::unavailable, "unavailable", "请重试 / retry");
+  }
+  t.id = *id;
   s.audit(t.at, who.label(), "tally.create", "event:" + std::to_string(event_id),
           "tally:" + std::to_string(t.id) + " " + service + (site.empty() ? "" : " @" + site));
-  return tally_answer{t, true, s.tally_counts(*ev)};
+  return tally_answer{t, true, s.count_tallies(*ev)};
 }
 
-result<tally_answer> undo_tally(storage::store& s, actor const& who, id_t event_id,
+result<tally_answer> undo_tally(store& s, actor const& who, id_t event_id,
                                 std::string const& nonce) {
   if (!valid_nonce(nonce)) {
     field_errors f;
@@ -71,13 +77,13 @@ result<tally_answer> undo_tally(storage::store& s, actor const& who, id_t event_
   // A desk takes back its own taps; staff may take back any.
   if (!who.is_staff() && t->actor != who.label())
     return make_error(error_kind::forbidden, "forbidden", "只能撤销本设备的记录 / a desk can only undo its own taps");
-  if (t->undone_at) return tally_answer{*t, false, s.tally_counts(*ev)};
+  if (t->undone_at) return tally_answer{*t, false, s.count_tallies(*ev)};
   std::string now = now_text();
   s.undo_tally(t->id, now, who.label());
   t->undone_at = now;
   s.audit(now, who.label(), "tally.undo", "event:" + std::to_string(event_id),
           "tally:" + std::to_string(t->id) + " " + t->service);
-  return tally_answer{*t, true, s.tally_counts(*ev)};
+  return tally_answer{*t, true, s.count_tallies(*ev)};
 }
 
 }  // namespace qiandao::domain

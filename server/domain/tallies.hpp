@@ -3,7 +3,7 @@
 // Durable like check-ins: idempotent by the desk's nonce, so an offline desk can replay.
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::domain {
 
@@ -19,11 +19,11 @@ struct tally_answer {
   tally_counts counts;
 };
 
-result<tally_answer> record_tally(storage::store& s, actor const& who, id_t event_id,
+result<tally_answer> record_tally(store& s, actor const& who, id_t event_id,
                                   tally_request const& req);
 
 // Takes back the tap made with `nonce`; doing it again answers the same.
-result<tally_answer> undo_tally(storage::store& s, actor const& who, id_t event_id,
+result<tally_answer> undo_tally(store& s, actor const& who, id_t event_id,
                                 std::string const& nonce);
 
 }  // namespace qiandao::domain

@@ -38,7 +38,7 @@ error duplicate_unit(unit const& existing) {
 }
 
 // Applies and checks the changes onto `u` (whose id is 0 for a new unit).
-void apply(storage::store& s, unit& u, unit_changes const& in, field_errors& f) {
+void apply(store& s, unit& u, unit_changes const& in, field_errors& f) {
   if (in.name) u.name = trim(*in.name);
   if (in.kind) {
     if (auto k = unit_kind(*in.kind)) u.kind = *k;
@@ -61,7 +61,7 @@ void apply(storage::store& s, unit& u, unit_changes const& in, field_errors& f) 
   }
 }
 
-result<unit> save(storage::store& s, actor const& who, unit u, bool is_new) {
+result<unit> save(store& s, actor const& who, unit u, bool is_new) {
   if (auto same = s.find_unit_by_name(u.name); same && same->id != u.id) return duplicate_unit(*same);
   std::string now = now_text();
   if (is_new) u.id = s.insert_unit(u, now);
@@ -102,7 +102,7 @@ std::optional<std::string> unit_kind(std::string_view text) {
   return std::nullopt;
 }
 
-result<unit> create_unit(storage::store& s, actor const& who, unit_changes const& in) {
+result<unit> create_unit(store& s, actor const& who, unit_changes const& in) {
   unit u;
   field_errors f;
   if (!in.name) f.add("name", "必填 / required");
@@ -111,7 +111,7 @@ result<unit> create_unit(storage::store& s, actor const& who, unit_changes const
   return save(s, who, std::move(u), true);
 }
 
-result<unit> update_unit(storage::store& s, actor const& who, id_t id, unit_changes const& in) {
+result<unit> update_unit(store& s, actor const& who, id_t id, unit_changes const& in) {
   auto found = s.find_unit(id);
   if (!found) return make_error(error_kind::not_found, "not_found", "单位不存在 / no such unit");
   unit u = *found;
@@ -121,7 +121,7 @@ result<unit> update_unit(storage::store& s, actor const& who, id_t id, unit_chan
   return save(s, who, std::move(u), false);
 }
 
-result<unit_import_report> import_units(storage::store& s, actor const& who, std::string_view bytes,
+result<unit_import_report> import_units(store& s, actor const& who, std::string_view bytes,
                                         bool dry_run) {
   auto sheet = read_csv_sheet(bytes, column_of, {"name", "kind"}, "“名称”和“类型” / line 1 must be a header with name and kind");
   if (!sheet) return sheet.err();
@@ -139,14 +139,14 @@ result<unit_import_report> import_units(storage::store& s, actor const& who, std
     unit_changes c;
     c.name = get(r, "name");
     c.kind = get(r, "kind");
-    storage::savepoint sp(s.db());
+    auto sp = s.nested();
     auto existing = s.find_unit_by_name(trim(*c.name));
     auto done = existing ? update_unit(s, who, existing->id, c) : create_unit(s, who, c);
     if (!done) {
       report.rejected.push_back({line, reason_of(done.err())});
       continue;
     }
-    sp.release();
+    sp->keep();
     ++(existing ? report.updated : report.accepted);
     if (!get(r, "parent").empty()) with_parent.emplace_back(line, &r);
   }
@@ -158,7 +158,7 @@ result<unit_import_report> import_units(storage::store& s, actor const& who, std
       report.rejected.push_back({line, "上级单位不存在 / no unit named “" + get(*r, "parent") + "”"});
       continue;
     }
-    storage::savepoint sp(s.db());
+    auto sp = s.nested();
     unit_changes c;
     c.parent_id = std::optional<id_t>(parent->id);
     auto done = update_unit(s, who, child->id, c);
@@ -166,14 +166,14 @@ result<unit_import_report> import_units(storage::store& s, actor const& who, std
       report.rejected.push_back({line, reason_of(done.err())});
       continue;
     }
-    sp.release();
+    sp->keep();
   }
   std::sort(report.rejected.begin(), report.rejected.end(),
             [](auto const& a, auto const& b) { return a.line < b.line; });
   return report;
 }
 
-result<std::vector<quota>> set_quotas(storage::store& s, actor const& who, id_t event_id,
+result<std::vector<quota>> set_quotas(store& s, actor const& who, id_t event_id,
                                       std::vector<quota_item> const& items) {
   if (!s.find_event(event_id)) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
   field_errors f;
@@ -206,7 +206,7 @@ result<std::vector<quota>> set_quotas(storage::store& s, actor const& who, id_t 
   return s.list_quotas(event_id);
 }
 
-result<registration> record_leave(storage::store& s, actor const& who, id_t registration_id,
+result<registration> record_leave(store& s, actor const& who, id_t registration_id,
                                   std::string const& raw_reason) {
   std::string reason = trim(raw_reason);
   if (!is_valid_utf8(reason) || reason.empty() || utf8_length(reason) > 200) {
@@ -227,7 +227,7 @@ result<registration> record_leave(storage::store& s, actor const& who, id_t regi
   return *s.find_registration(registration_id);
 }
 
-result<registration> clear_leave(storage::store& s, actor const& who, id_t registration_id) {
+result<registration> clear_leave(store& s, actor const& who, id_t registration_id) {
   auto r = s.find_registration(registration_id);
   if (!r) return make_error(error_kind::not_found, "not_found", "报名不存在 / no such registration");
   if (r->leave) {

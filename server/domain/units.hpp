@@ -6,15 +6,15 @@
 #include "domain/csv_import.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::domain {
 
 // A kind's code from its code or Chinese label (医院, 社区卫生服务中心 …); empty if unknown.
 std::optional<std::string> unit_kind(std::string_view text);
 
-result<unit> create_unit(storage::store& s, actor const& who, unit_changes const& in);
-result<unit> update_unit(storage::store& s, actor const& who, id_t id, unit_changes const& in);
+result<unit> create_unit(store& s, actor const& who, unit_changes const& in);
+result<unit> update_unit(store& s, actor const& who, id_t id, unit_changes const& in);
 
 struct unit_import_report {
   bool dry_run = true;
@@ -25,16 +25,16 @@ struct unit_import_report {
 
 // CSV with 名称/name, 类型/kind, 上级/parent columns; a parent may come later in the file.
 // Each line in its own savepoint; the caller rolls everything back for a dry run.
-result<unit_import_report> import_units(storage::store& s, actor const& who, std::string_view bytes,
+result<unit_import_report> import_units(store& s, actor const& who, std::string_view bytes,
                                         bool dry_run);
 
 // Replaces the event's quotas: unit_kind items expand to every unit of the kind, and a later
 // unit_id item overrides.
-result<std::vector<quota>> set_quotas(storage::store& s, actor const& who, id_t event_id,
+result<std::vector<quota>> set_quotas(store& s, actor const& who, id_t event_id,
                                       std::vector<quota_item> const& items);
 
-result<registration> record_leave(storage::store& s, actor const& who, id_t registration_id,
+result<registration> record_leave(store& s, actor const& who, id_t registration_id,
                                   std::string const& reason);
-result<registration> clear_leave(storage::store& s, actor const& who, id_t registration_id);
+result<registration> clear_leave(store& s, actor const& who, id_t registration_id);
 
 }  // namespace qiandao::domain

@@ -25,14 +25,6 @@ std::vector<embedded::file> ordered(std::span<embedded::file const> migrations) 
   return v;
 }
 
-int user_version(connection& db) {
-  auto& s = db.prepare("PRAGMA user_version");
-  int v = 0;
-  if (s.step()) v = static_cast<int>(s.get_int(0));
-  s.reset();
-  return v;
-}
-
 }  // namespace
 
 int latest_version(std::span<embedded::file const> migrations) {
@@ -42,23 +34,32 @@ int latest_version(std::span<embedded::file const> migrations) {
 }
 
 int migrate(connection& db, std::span<embedded::file const> migrations) {
-  int current = user_version(db);
   int latest = latest_version(migrations);
-  if (current > latest) {
-    throw std::runtime_error("the database is at schema version " + std::to_string(current) +
-                             " but this qiandao knows only up to " + std::to_string(latest) +
-                             "; run a newer qiandao, or restore a backup made by this one");
-  }
-  for (auto const& m : ordered(migrations)) {
-    int n = number_of(m.path);
-    if (n <= current) continue;
+  auto steps = ordered(migrations);
+  for (;;) {
     transaction t(db);
-    db.exec(m.data);
-    db.exec("PRAGMA user_version = " + std::to_string(n));
+    db.lock_for_migration();
+    int current = db.schema_version();
+    if (current > latest) {
+      throw std::runtime_error("the database is at schema version " + std::to_string(current) +
+                               " but this qiandao knows only up to " + std::to_string(latest) +
+                               "; run a newer qiandao, or restore a backup made by this one");
+    }
+    auto next = std::find_if(steps.begin(), steps.end(), [&](auto const& m) { return number_of(m.path) > current; });
+    if (next == steps.end()) {
+      t.commit();
+      return current;
+    }
+    db.exec(next->data);
+    db.set_schema_version(number_of(next->path));
     t.commit();
-    current = n;
   }
-  return current;
+}
+
+int migrate(connection& db) { return migrate(db, migrations_for(db.kind())); }
+
+std::span<embedded::file const> migrations_for(dialect d) {
+  return d == dialect::postgresql ? embedded::schema_postgresql() : embedded::schema();
 }
 
 }  // namespace qiandao::storage

@@ -1,4 +1,5 @@
 // Users, sessions, kiosk devices and the audit log.
+#include "storage/rows.hpp"
 #include "storage/store.hpp"
 
 namespace qiandao::storage {
@@ -15,9 +16,9 @@ constexpr char const* device_select =
 
 }  // namespace
 
-std::optional<id_t> store::insert_user(std::string const& username, std::string const& hash,
+std::optional<id_t> sql_store::insert_user(std::string const& username, std::string const& hash,
                                        std::string const& role, std::string const& now) {
-  auto& s = db_.prepare(
+  auto& s = c_.prepare(
       "INSERT INTO users (username, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (username) DO NOTHING RETURNING id");
   s.bind(1, username).bind(2, hash).bind(3, role).bind(4, now);
@@ -27,8 +28,8 @@ std::optional<id_t> store::insert_user(std::string const& username, std::string 
   return id;
 }
 
-std::optional<domain::user> store::find_user_by_name(std::string const& username) {
-  auto& s = db_.prepare(
+std::optional<domain::user> sql_store::find_user_by_name(std::string const& username) {
+  auto& s = c_.prepare(
       "SELECT id, username, role, password_hash FROM users "
       "WHERE username = ?1 AND disabled_at IS NULL");
   s.bind(1, username);
@@ -38,15 +39,15 @@ std::optional<domain::user> store::find_user_by_name(std::string const& username
   return u;
 }
 
-std::vector<domain::user> store::list_users() {
-  auto& s = db_.prepare("SELECT id, username, role FROM users WHERE disabled_at IS NULL ORDER BY id");
+std::vector<domain::user> sql_store::list_users() {
+  auto& s = c_.prepare("SELECT id, username, role FROM users WHERE disabled_at IS NULL ORDER BY id");
   std::vector<domain::user> out;
   while (s.step()) out.push_back({s.get_int(0), s.get_text(1), s.get_text(2), ""});
   return out;
 }
 
-std::int64_t store::count_users() {
-  auto& s = db_.prepare("SELECT count(*) FROM users");
+std::int64_t sql_store::count_users() {
+  auto& s = c_.prepare("SELECT count(*) FROM users");
   std::int64_t n = 0;
   if (s.step()) {
     n = s.get_int(0);
@@ -55,9 +56,9 @@ std::int64_t store::count_users() {
   return n;
 }
 
-void store::insert_session(std::string const& token_hash, id_t user_id, std::string const& now,
+void sql_store::insert_session(std::string const& token_hash, id_t user_id, std::string const& now,
                            std::string const& expires_at) {
-  db_.prepare(
+  c_.prepare(
          "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
       .bind(1, token_hash)
       .bind(2, user_id)
@@ -66,35 +67,33 @@ void store::insert_session(std::string const& token_hash, id_t user_id, std::str
       .run();
 }
 
-std::optional<session_row> store::find_session(std::string const& token_hash) {
-  auto& s = db_.prepare(
+std::optional<domain::session_row> sql_store::find_session(std::string const& token_hash) {
+  auto& s = c_.prepare(
       "SELECT u.id, u.username, u.role, s.expires_at FROM sessions s "
       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND u.disabled_at IS NULL");
   s.bind(1, token_hash);
   if (!s.step()) return std::nullopt;
-  session_row r{{s.get_int(0), s.get_text(1), s.get_text(2), {}}, s.get_text(3)};
+  domain::session_row r{{s.get_int(0), s.get_text(1), s.get_text(2), {}}, s.get_text(3)};
   s.reset();
   return r;
 }
 
-void store::delete_session(std::string const& token_hash) {
-  db_.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(1, token_hash).run();
+void sql_store::delete_session(std::string const& token_hash) {
+  c_.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(1, token_hash).run();
 }
 
-id_t store::insert_device(std::string const& name, std::string const& token_hash,
+id_t sql_store::insert_device(std::string const& name, std::string const& token_hash,
                           std::optional<id_t> event_id, std::string const& now) {
-  db_.prepare(
-         "INSERT INTO devices (name, token_hash, event_id, created_at) VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, name)
-      .bind(2, token_hash)
-      .bind(3, event_id)
-      .bind(4, now)
-      .run();
-  return db_.last_insert_id();
+  return returned_id(
+      c_.prepare("INSERT INTO devices (name, token_hash, event_id, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id")
+          .bind(1, name)
+          .bind(2, token_hash)
+          .bind(3, event_id)
+          .bind(4, now));
 }
 
-std::optional<domain::device> store::find_device_by_token(std::string const& token_hash) {
-  auto& s = db_.prepare(std::string(device_select) +
+std::optional<domain::device> sql_store::find_device_by_token(std::string const& token_hash) {
+  auto& s = c_.prepare(std::string(device_select) +
                         "WHERE token_hash = ?1 AND revoked_at IS NULL");
   s.bind(1, token_hash);
   if (!s.step()) return std::nullopt;
@@ -103,8 +102,8 @@ std::optional<domain::device> store::find_device_by_token(std::string const& tok
   return d;
 }
 
-std::optional<domain::device> store::find_device(id_t id) {
-  auto& s = db_.prepare(std::string(device_select) + "WHERE id = ?1");
+std::optional<domain::device> sql_store::find_device(id_t id) {
+  auto& s = c_.prepare(std::string(device_select) + "WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   auto d = read_device(s);
@@ -112,23 +111,23 @@ std::optional<domain::device> store::find_device(id_t id) {
   return d;
 }
 
-std::vector<domain::device> store::list_devices() {
-  auto& s = db_.prepare(std::string(device_select) + "ORDER BY id");
+std::vector<domain::device> sql_store::list_devices() {
+  auto& s = c_.prepare(std::string(device_select) + "ORDER BY id");
   std::vector<domain::device> out;
   while (s.step()) out.push_back(read_device(s));
   return out;
 }
 
-void store::revoke_device(id_t id, std::string const& now) {
-  db_.prepare("UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+void sql_store::revoke_device(id_t id, std::string const& now) {
+  c_.prepare("UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
       .bind(1, id)
       .bind(2, now)
       .run();
 }
 
-void store::audit(std::string const& at, std::string const& actor, std::string const& action,
+void sql_store::audit(std::string const& at, std::string const& actor, std::string const& action,
                   std::string const& target, std::string const& detail) {
-  db_.prepare(
+  c_.prepare(
          "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
       .bind(1, at)
       .bind(2, actor)
@@ -138,12 +137,12 @@ void store::audit(std::string const& at, std::string const& actor, std::string c
       .run();
 }
 
-std::vector<audit_row> store::list_audit(std::int64_t limit, std::int64_t before_id) {
-  auto& s = db_.prepare(
+std::vector<domain::audit_row> sql_store::list_audit(std::int64_t limit, std::int64_t before_id) {
+  auto& s = c_.prepare(
       "SELECT id, at, actor, action, target, detail FROM audit_log "
       "WHERE (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?1");
   s.bind(1, limit).bind(2, before_id);
-  std::vector<audit_row> out;
+  std::vector<domain::audit_row> out;
   while (s.step()) {
     out.push_back({s.get_int(0), s.get_text(1), s.get_text(2), s.get_text(3), s.get_text(4),
                    s.get_text(5)});

@@ -1,8 +1,7 @@
 // Skill competitions: rules, items, draws and scores.
 #include <algorithm>
 
-#include "domain/leaderboard.hpp"
-#include "domain/validate.hpp"
+#include "storage/rows.hpp"
 #include "storage/store.hpp"
 
 namespace qiandao::storage {
@@ -47,8 +46,8 @@ std::optional<domain::score> one_score(statement& s) {
 
 }  // namespace
 
-std::optional<domain::competition> store::find_competition(id_t event_id) {
-  auto& s = db_.prepare(
+std::optional<domain::competition> sql_store::find_competition(id_t event_id) {
+  auto& s = c_.prepare(
       "SELECT scoring_rule, unit_rule, unit_best_n, published_at, published_by FROM competitions "
       "WHERE event_id = ?1");
   s.bind(1, event_id);
@@ -61,16 +60,16 @@ std::optional<domain::competition> store::find_competition(id_t event_id) {
   c.published_at = s.get_optional_text(3);
   c.published_by = s.get_optional_text(4);
   s.reset();
-  auto& items = db_.prepare(std::string("SELECT ") + item_columns +
+  auto& items = c_.prepare(std::string("SELECT ") + item_columns +
                             " FROM competition_items WHERE event_id = ?1 ORDER BY position, id");
   items.bind(1, event_id);
   while (items.step()) c.items.push_back(read_item(items));
   return c;
 }
 
-std::vector<domain::competition> store::list_competitions() {
+std::vector<domain::competition> sql_store::list_competitions() {
   std::vector<id_t> ids;
-  auto& s = db_.prepare(
+  auto& s = c_.prepare(
       "SELECT c.event_id FROM competitions c JOIN events e ON e.id = c.event_id ORDER BY e.starts_at, e.id");
   while (s.step()) ids.push_back(s.get_int(0));
   std::vector<domain::competition> out;
@@ -79,8 +78,8 @@ std::vector<domain::competition> store::list_competitions() {
   return out;
 }
 
-void store::save_competition_rules(domain::competition const& c, std::string const& now) {
-  db_.prepare(
+void sql_store::save_competition_rules(domain::competition const& c, std::string const& now) {
+  c_.prepare(
          "INSERT INTO competitions (event_id, scoring_rule, unit_rule, unit_best_n, updated_at) "
          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_id) DO UPDATE SET "
          "scoring_rule = excluded.scoring_rule, unit_rule = excluded.unit_rule, "
@@ -94,27 +93,26 @@ void store::save_competition_rules(domain::competition const& c, std::string con
   touch_event(c.event_id);
 }
 
-id_t store::insert_item(id_t event_id, domain::competition_item const& i) {
-  bind_item(db_.prepare("INSERT INTO competition_items (event_id, position, name, max_score, time_limit_s, "
-                        "judges, station, roll_call_deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-            event_id, i)
-      .run();
-  return db_.last_insert_id();
+id_t sql_store::insert_item(id_t event_id, domain::competition_item const& i) {
+  return returned_id(bind_item(c_.prepare("INSERT INTO competition_items (event_id, position, name, max_score, "
+                                           "time_limit_s, judges, station, roll_call_deadline) "
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id"),
+                                event_id, i));
 }
 
-void store::update_item(domain::competition_item const& i) {
-  bind_item(db_.prepare("UPDATE competition_items SET position = ?2, name = ?3, max_score = ?4, "
+void sql_store::update_item(domain::competition_item const& i) {
+  bind_item(c_.prepare("UPDATE competition_items SET position = ?2, name = ?3, max_score = ?4, "
                         "time_limit_s = ?5, judges = ?6, station = ?7, roll_call_deadline = ?8 WHERE id = ?1"),
             i.id, i)
       .run();
 }
 
-void store::delete_item(id_t item_id) {
-  db_.prepare("DELETE FROM competition_items WHERE id = ?1").bind(1, item_id).run();
+void sql_store::delete_item(id_t item_id) {
+  c_.prepare("DELETE FROM competition_items WHERE id = ?1").bind(1, item_id).run();
 }
 
-bool store::item_in_use(id_t item_id) {
-  auto& s = db_.prepare(
+bool sql_store::item_in_use(id_t item_id) {
+  auto& s = c_.prepare(
       "SELECT EXISTS (SELECT 1 FROM draws WHERE item_id = ?1) OR "
       "EXISTS (SELECT 1 FROM scores WHERE item_id = ?1)");
   s.bind(1, item_id);
@@ -123,8 +121,8 @@ bool store::item_in_use(id_t item_id) {
   return used;
 }
 
-std::vector<domain::competitor> store::competitors(id_t event_id) {
-  auto& s = db_.prepare(
+std::vector<domain::competitor> sql_store::competitors(id_t event_id) {
+  auto& s = c_.prepare(
       "SELECT r.id, r.name, r.organization, r.unit_id, coalesce(u.name, r.organization), r.checked_in_at "
       "FROM registrations r LEFT JOIN units u ON u.id = r.unit_id "
       "WHERE r.event_id = ?1 AND r.status = 'confirmed' ORDER BY r.id");
@@ -136,23 +134,23 @@ std::vector<domain::competitor> store::competitors(id_t event_id) {
   return out;
 }
 
-std::optional<domain::draw> store::live_draw(id_t item_id) {
-  auto& s = db_.prepare(
+std::optional<domain::draw> sql_store::live_draw(id_t item_id) {
+  auto& s = c_.prepare(
       "SELECT id, item_id, seed, algorithm, drawn_at, drawn_by FROM draws "
       "WHERE item_id = ?1 AND voided_at IS NULL");
   s.bind(1, item_id);
   if (!s.step()) return std::nullopt;
   domain::draw d{s.get_int(0), s.get_int(1), s.get_text(2), s.get_text(3), s.get_text(4), s.get_text(5), {}, {}};
   s.reset();
-  auto& e = db_.prepare("SELECT position, registration_id FROM draw_entries WHERE draw_id = ?1 ORDER BY position, registration_id");
+  auto& e = c_.prepare("SELECT position, registration_id FROM draw_entries WHERE draw_id = ?1 ORDER BY position, registration_id");
   e.bind(1, d.id);
   while (e.step()) (e.get_int(0) == 0 ? d.no_shows : d.order).push_back(e.get_int(1));
   return d;
 }
 
-std::vector<domain::draw> store::live_draws(id_t event_id) {
+std::vector<domain::draw> sql_store::live_draws(id_t event_id) {
   std::vector<id_t> items;
-  auto& s = db_.prepare(
+  auto& s = c_.prepare(
       "SELECT d.item_id FROM draws d JOIN competition_items i ON i.id = d.item_id "
       "WHERE i.event_id = ?1 AND d.voided_at IS NULL ORDER BY i.position, i.id");
   s.bind(1, event_id);
@@ -163,16 +161,16 @@ std::vector<domain::draw> store::live_draws(id_t event_id) {
   return out;
 }
 
-id_t store::insert_draw(domain::draw const& d) {
-  db_.prepare("INSERT INTO draws (item_id, seed, algorithm, drawn_at, drawn_by) VALUES (?1, ?2, ?3, ?4, ?5)")
-      .bind(1, d.item_id)
-      .bind(2, d.seed)
-      .bind(3, d.algorithm)
-      .bind(4, d.drawn_at)
-      .bind(5, d.drawn_by)
-      .run();
-  id_t id = db_.last_insert_id();
-  auto& ins = db_.prepare("INSERT INTO draw_entries (draw_id, position, registration_id) VALUES (?1, ?2, ?3)");
+id_t sql_store::insert_draw(domain::draw const& d) {
+  id_t id = returned_id(
+      c_.prepare("INSERT INTO draws (item_id, seed, algorithm, drawn_at, drawn_by) VALUES (?1, ?2, ?3, ?4, ?5) "
+                 "RETURNING id")
+          .bind(1, d.item_id)
+          .bind(2, d.seed)
+          .bind(3, d.algorithm)
+          .bind(4, d.drawn_at)
+          .bind(5, d.drawn_by));
+  auto& ins = c_.prepare("INSERT INTO draw_entries (draw_id, position, registration_id) VALUES (?1, ?2, ?3)");
   for (std::size_t i = 0; i < d.order.size(); ++i)
     ins.bind(1, id).bind(2, static_cast<std::int64_t>(i + 1)).bind(3, d.order[i]).run();
   for (id_t r : d.no_shows) ins.bind(1, id).bind(2, std::int64_t{0}).bind(3, r).run();
@@ -180,8 +178,8 @@ id_t store::insert_draw(domain::draw const& d) {
   return id;
 }
 
-void store::void_draw(id_t draw_id, std::string const& at, std::string const& by, std::string const& reason) {
-  db_.prepare("UPDATE draws SET voided_at = ?2, voided_by = ?3, void_reason = ?4 WHERE id = ?1")
+void sql_store::void_draw(id_t draw_id, std::string const& at, std::string const& by, std::string const& reason) {
+  c_.prepare("UPDATE draws SET voided_at = ?2, voided_by = ?3, void_reason = ?4 WHERE id = ?1")
       .bind(1, draw_id)
       .bind(2, at)
       .bind(3, by)
@@ -189,8 +187,8 @@ void store::void_draw(id_t draw_id, std::string const& at, std::string const& by
       .run();
 }
 
-void store::touch_item_event(id_t item_id) {
-  auto& ev = db_.prepare("SELECT event_id FROM competition_items WHERE id = ?1");
+void sql_store::touch_item_event(id_t item_id) {
+  auto& ev = c_.prepare("SELECT event_id FROM competition_items WHERE id = ?1");
   ev.bind(1, item_id);
   if (ev.step()) {
     touch_event(ev.get_int(0));
@@ -198,45 +196,43 @@ void store::touch_item_event(id_t item_id) {
   }
 }
 
-std::optional<domain::score> store::find_score_by_nonce(std::string const& nonce) {
-  auto& s = db_.prepare(std::string("SELECT ") + score_columns + " FROM scores s WHERE s.nonce = ?1");
+std::optional<domain::score> sql_store::find_score_by_nonce(std::string const& nonce) {
+  auto& s = c_.prepare(std::string("SELECT ") + score_columns + " FROM scores s WHERE s.nonce = ?1");
   s.bind(1, nonce);
   return one_score(s);
 }
 
-std::optional<domain::score> store::find_live_score(id_t item_id, id_t registration_id, std::string const& judge) {
-  auto& s = db_.prepare(std::string("SELECT ") + score_columns +
+std::optional<domain::score> sql_store::find_live_score(id_t item_id, id_t registration_id, std::string const& judge) {
+  auto& s = c_.prepare(std::string("SELECT ") + score_columns +
                         " FROM scores s WHERE s.item_id = ?1 AND s.registration_id = ?2 AND s.judge = ?3 "
                         "AND s.replaced_at IS NULL");
   s.bind(1, item_id).bind(2, registration_id).bind(3, judge);
   return one_score(s);
 }
 
-id_t store::insert_score(domain::score const& sc, std::string const& at) {
+std::optional<id_t> sql_store::insert_score(domain::score const& sc, std::string const& at) {
   if (sc.replaces)
-    db_.prepare("UPDATE scores SET replaced_at = ?2 WHERE id = ?1 AND replaced_at IS NULL")
+    c_.prepare("UPDATE scores SET replaced_at = ?2 WHERE id = ?1 AND replaced_at IS NULL")
         .bind(1, *sc.replaces)
         .bind(2, at)
         .run();
-  db_.prepare(
-         "INSERT INTO scores (item_id, registration_id, judge, score, nonce, entered_at, reason, replaces) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-      .bind(1, sc.item_id)
-      .bind(2, sc.registration_id)
-      .bind(3, sc.judge)
-      .bind(4, sc.points)
-      .bind(5, sc.nonce)
-      .bind(6, sc.entered_at)
-      .bind(7, sc.reason)
-      .bind(8, sc.replaces)
-      .run();
-  id_t id = db_.last_insert_id();
-  touch_item_event(sc.item_id);
+  auto id = inserted_id(
+      c_.prepare("INSERT INTO scores (item_id, registration_id, judge, score, nonce, entered_at, reason, replaces) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (nonce) DO NOTHING RETURNING id")
+          .bind(1, sc.item_id)
+          .bind(2, sc.registration_id)
+          .bind(3, sc.judge)
+          .bind(4, sc.points)
+          .bind(5, sc.nonce)
+          .bind(6, sc.entered_at)
+          .bind(7, sc.reason)
+          .bind(8, sc.replaces));
+  if (id) touch_item_event(sc.item_id);
   return id;
 }
 
-std::vector<domain::score> store::live_scores(id_t event_id) {
-  auto& s = db_.prepare(std::string("SELECT ") + score_columns +
+std::vector<domain::score> sql_store::live_scores(id_t event_id) {
+  auto& s = c_.prepare(std::string("SELECT ") + score_columns +
                         " FROM scores s JOIN competition_items i ON i.id = s.item_id "
                         "WHERE i.event_id = ?1 AND s.replaced_at IS NULL ORDER BY s.id");
   s.bind(1, event_id);
@@ -245,55 +241,13 @@ std::vector<domain::score> store::live_scores(id_t event_id) {
   return out;
 }
 
-void store::set_published(id_t event_id, std::optional<std::string> const& at, std::optional<std::string> const& by) {
-  db_.prepare("UPDATE competitions SET published_at = ?2, published_by = ?3 WHERE event_id = ?1")
+void sql_store::set_published(id_t event_id, std::optional<std::string> const& at, std::optional<std::string> const& by) {
+  c_.prepare("UPDATE competitions SET published_at = ?2, published_by = ?3 WHERE event_id = ?1")
       .bind(1, event_id)
       .bind(2, at)
       .bind(3, by)
       .run();
   touch_event(event_id);
-}
-
-std::optional<domain::board_competition> store::competition_board(id_t event_id) {
-  auto comp = find_competition(event_id);
-  if (!comp || comp->items.empty()) return std::nullopt;
-  auto people = competitors(event_id);
-  auto scores = live_scores(event_id);
-  auto draws = live_draws(event_id);
-  auto lb = domain::compute_leaderboard(*comp, people, scores, draws);
-  // Masked here, in the one place that feeds the board, like the recent check-ins.
-  domain::board_competition b;
-  b.published = lb.published;
-  for (auto const& i : comp->items) b.items.push_back(i.name);
-  auto slot_of = [](domain::slot const& s) {
-    return domain::board_slot{s.item, domain::mask_name(s.c.name), s.c.unit, s.position};
-  };
-  for (auto const& d : draws) {
-    auto item = std::find_if(comp->items.begin(), comp->items.end(), [&](auto const& i) { return i.id == d.item_id; });
-    if (item == comp->items.end()) continue;
-    domain::board_draw bd{item->name, d.seed, d.drawn_at, {}, {}};
-    for (std::size_t i = 0; i < d.order.size(); ++i) {
-      auto who = std::find_if(people.begin(), people.end(), [&](auto const& p) { return p.registration_id == d.order[i]; });
-      if (who == people.end()) continue;  // cancelled since the draw
-      auto judged = std::count_if(scores.begin(), scores.end(), [&](auto const& sc) {
-        return sc.item_id == d.item_id && sc.registration_id == d.order[i];
-      });
-      bd.order.push_back({item->name, domain::mask_name(who->name), who->unit, static_cast<std::int64_t>(i + 1)});
-      bd.done.push_back(judged >= item->judges);
-    }
-    b.draws.push_back(std::move(bd));
-  }
-  if (lb.now) b.now = slot_of(*lb.now);
-  if (lb.next) b.next = slot_of(*lb.next);
-  for (auto const& r : lb.individuals) {
-    if (b.ranking.size() == 10) break;
-    b.ranking.push_back({r.rank, domain::mask_name(r.c.name), r.c.unit, r.total, r.complete});
-  }
-  for (auto const& u : lb.units) {
-    if (b.units.size() == 10) break;
-    b.units.push_back({u.rank, u.unit, u.total});
-  }
-  return b;
 }
 
 }  // namespace qiandao::storage

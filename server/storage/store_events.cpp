@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "domain/validate.hpp"
+#include "storage/rows.hpp"
 
 namespace qiandao::storage {
 
@@ -32,10 +32,25 @@ domain::event read_event(statement& s) {
 
 }  // namespace
 
-store::store(std::string const& path, connection::mode m) : db_(path, m) {}
+sql_store::sql_store(std::unique_ptr<connection> db) : db_(std::move(db)), c_(*db_) {}
 
-domain::programme store::get_programme() {
-  auto& s = db_.prepare("SELECT title, theme FROM programme WHERE id = 1");
+namespace {
+class savepoint_work final : public domain::nested_work {
+ public:
+  explicit savepoint_work(connection& c) : sp_(c) {}
+  void keep() override { sp_.release(); }
+
+ private:
+  savepoint sp_;
+};
+}  // namespace
+
+std::unique_ptr<domain::nested_work> sql_store::nested() { return std::make_unique<savepoint_work>(c_); }
+
+sql_store::sql_store(std::string const& target, connection::mode m) : sql_store(open_connection(target, m)) {}
+
+domain::programme sql_store::get_programme() {
+  auto& s = c_.prepare("SELECT title, theme FROM programme WHERE id = 1");
   domain::programme p;
   if (s.step()) {
     p = {s.get_text(0), s.get_text(1)};
@@ -44,8 +59,8 @@ domain::programme store::get_programme() {
   return p;
 }
 
-void store::set_programme(domain::programme const& p) {
-  db_.prepare(
+void sql_store::set_programme(domain::programme const& p) {
+  c_.prepare(
          "INSERT INTO programme (id, title, theme) VALUES (1, ?1, ?2) "
          "ON CONFLICT (id) DO UPDATE SET title = excluded.title, theme = excluded.theme")
       .bind(1, p.title)
@@ -54,8 +69,8 @@ void store::set_programme(domain::programme const& p) {
   changes_.programme = true;
 }
 
-std::vector<domain::event> store::list_events() {
-  auto& s = db_.prepare(std::string("SELECT ") + event_columns +
+std::vector<domain::event> sql_store::list_events() {
+  auto& s = c_.prepare(std::string("SELECT ") + event_columns +
                         " FROM events ORDER BY starts_at, id");
   std::vector<domain::event> out;
   while (s.step()) out.push_back(read_event(s));
@@ -63,8 +78,8 @@ std::vector<domain::event> store::list_events() {
   return out;
 }
 
-std::optional<domain::event> store::find_event(id_t id) {
-  auto& s = db_.prepare(std::string("SELECT ") + event_columns + " FROM events WHERE id = ?1");
+std::optional<domain::event> sql_store::find_event(id_t id) {
+  auto& s = c_.prepare(std::string("SELECT ") + event_columns + " FROM events WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   auto e = read_event(s);
@@ -73,11 +88,11 @@ std::optional<domain::event> store::find_event(id_t id) {
   return e;
 }
 
-id_t store::insert_event(domain::event const& e, std::string const& now) {
-  db_.prepare(
+id_t sql_store::insert_event(domain::event const& e, std::string const& now) {
+  id_t id = returned_id(c_.prepare(
          "INSERT INTO events (title, kind, venue, starts_at, ends_at, capacity, waitlist, "
          "walk_ins, description, status, created_at, updated_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id")
       .bind(1, e.title)
       .bind(2, e.kind)
       .bind(3, e.venue)
@@ -88,18 +103,16 @@ id_t store::insert_event(domain::event const& e, std::string const& now) {
       .bind(8, e.walk_ins)
       .bind(9, e.description)
       .bind(10, e.status)
-      .bind(11, now)
-      .run();
-  id_t id = db_.last_insert_id();
-  save_departments(id, e.lead_departments);
+      .bind(11, now));
+  save_names("event_departments", id, e.lead_departments);
   save_names("event_services", id, e.services);
   save_names("event_sites", id, e.sites);
   touch_event(id);
   return id;
 }
 
-void store::update_event(domain::event const& e, std::string const& now) {
-  db_.prepare(
+void sql_store::update_event(domain::event const& e, std::string const& now) {
+  c_.prepare(
          "UPDATE events SET title = ?2, kind = ?3, venue = ?4, starts_at = ?5, ends_at = ?6, "
          "capacity = ?7, waitlist = ?8, walk_ins = ?9, description = ?10, status = ?11, "
          "updated_at = ?12 WHERE id = ?1")
@@ -116,14 +129,14 @@ void store::update_event(domain::event const& e, std::string const& now) {
       .bind(11, e.status)
       .bind(12, now)
       .run();
-  save_departments(e.id, e.lead_departments);
+  save_names("event_departments", e.id, e.lead_departments);
   save_names("event_services", e.id, e.services);
   save_names("event_sites", e.id, e.sites);
   touch_event(e.id);
 }
 
-bool store::take_seat(id_t event_id) {
-  auto& s = db_.prepare(
+bool sql_store::take_seat(id_t event_id) {
+  auto& s = c_.prepare(
       "UPDATE events SET confirmed_count = confirmed_count + 1 "
       "WHERE id = ?1 AND (capacity IS NULL OR confirmed_count < capacity) RETURNING id");
   s.bind(1, event_id);
@@ -133,9 +146,9 @@ bool store::take_seat(id_t event_id) {
   return taken;
 }
 
-void store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
+void sql_store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
                           std::int64_t checked_in) {
-  db_.prepare(
+  c_.prepare(
          "UPDATE events SET confirmed_count = confirmed_count + ?2, "
          "waitlisted_count = waitlisted_count + ?3, checked_in_count = checked_in_count + ?4 "
          "WHERE id = ?1")
@@ -147,64 +160,27 @@ void store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t wa
   touch_event(event_id);
 }
 
-void store::load_departments(domain::event& e) {
+void sql_store::load_departments(domain::event& e) {
   // The event's three short lists, lead departments, services and sites, in one query.
-  auto& s = db_.prepare(
-      "SELECT 0, name FROM (SELECT name FROM event_departments WHERE event_id = ?1 ORDER BY position) "
-      "UNION ALL SELECT 1, name FROM (SELECT name FROM event_services WHERE event_id = ?1 ORDER BY position) "
-      "UNION ALL SELECT 2, name FROM (SELECT name FROM event_sites WHERE event_id = ?1 ORDER BY position)");
+  auto& s = c_.prepare(
+      "SELECT 0, position, name FROM event_departments WHERE event_id = ?1 "
+      "UNION ALL SELECT 1, position, name FROM event_services WHERE event_id = ?1 "
+      "UNION ALL SELECT 2, position, name FROM event_sites WHERE event_id = ?1 ORDER BY 1, 2");
   s.bind(1, e.id);
   e.lead_departments.clear();
   e.services.clear();
   e.sites.clear();
   std::vector<std::string>* lists[] = {&e.lead_departments, &e.services, &e.sites};
-  while (s.step()) lists[s.get_int(0)]->push_back(s.get_text(1));
+  while (s.step()) lists[s.get_int(0)]->push_back(s.get_text(2));
 }
 
-void store::save_departments(id_t event_id, std::vector<std::string> const& names) {
-  save_names("event_departments", event_id, names);
-}
-
-void store::save_names(char const* table, id_t event_id, std::vector<std::string> const& names) {
-  db_.prepare(std::string("DELETE FROM ") + table + " WHERE event_id = ?1").bind(1, event_id).run();
-  auto& ins = db_.prepare(std::string("INSERT INTO ") + table +
+void sql_store::save_names(char const* table, id_t event_id, std::vector<std::string> const& names) {
+  c_.prepare(std::string("DELETE FROM ") + table + " WHERE event_id = ?1").bind(1, event_id).run();
+  auto& ins = c_.prepare(std::string("INSERT INTO ") + table +
                           " (event_id, position, name) VALUES (?1, ?2, ?3)");
   for (std::size_t i = 0; i < names.size(); ++i) {
     ins.bind(1, event_id).bind(2, static_cast<std::int64_t>(i)).bind(3, names[i]).run();
   }
-}
-
-domain::board_event store::board_row(domain::event const& e) {
-  domain::board_event b{e.id, e.title, e.kind, e.venue, e.status, e.starts_at, e.capacity, e.counts, {}, {}, {}};
-  if (!e.services.empty()) b.clinic = tally_counts(e);
-  b.units = unit_ranking(e.id);
-  if (e.kind == "competition") b.competition = competition_board(e.id);
-  return b;
-}
-
-domain::board_state store::load_board(int recent_limit) {
-  domain::board_state b;
-  b.prog = get_programme();
-  for (auto const& e : list_events()) b.events.push_back(board_row(e));
-  auto& s = db_.prepare(
-      "SELECT c.event_id, r.name, r.organization, c.at FROM checkins c "
-      "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
-      "ORDER BY c.id DESC LIMIT ?1");
-  s.bind(1, recent_limit);
-  while (s.step()) {
-    // Masked here, in the one query that feeds the board, so no caller can leak a name.
-    b.recent.push_back(
-        {s.get_int(0), domain::mask_name(s.get_text(1)), s.get_text(2), s.get_text(3)});
-  }
-  std::reverse(b.recent.begin(), b.recent.end());
-  return b;
-}
-
-std::vector<domain::board_event> store::board_events(std::set<id_t> const& ids) {
-  std::vector<domain::board_event> out;
-  for (id_t id : ids)
-    if (auto e = find_event(id)) out.push_back(board_row(*e));
-  return out;
 }
 
 }  // namespace qiandao::storage

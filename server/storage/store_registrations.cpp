@@ -1,4 +1,7 @@
 // Registrations, check-ins and nonces.
+#include <algorithm>
+
+#include "storage/rows.hpp"
 #include "storage/store.hpp"
 
 namespace qiandao::storage {
@@ -53,8 +56,8 @@ std::string escape_like(std::string const& q) {
 
 }  // namespace
 
-std::optional<id_t> store::insert_registration(domain::registration const& r) {
-  auto& s = db_.prepare(
+std::optional<id_t> sql_store::insert_registration(domain::registration const& r) {
+  auto& s = c_.prepare(
       "INSERT INTO registrations (event_id, code, name, phone, organization, category, "
       "id_number, status, source, created_at, unit_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
@@ -70,86 +73,86 @@ std::optional<id_t> store::insert_registration(domain::registration const& r) {
       .bind(9, r.source)
       .bind(10, r.created_at)
       .bind(11, r.unit_id);
-  if (!s.step()) return std::nullopt;
-  id_t id = s.get_int(0);
-  s.reset();
-  return id;
+  return inserted_id(s);
 }
 
-std::optional<domain::registration> store::find_registration(id_t id) {
-  auto& s = db_.prepare(std::string(registration_select) + "WHERE r.id = ?1");
+std::optional<domain::registration> sql_store::find_registration(id_t id) {
+  auto& s = c_.prepare(std::string(registration_select) + "WHERE r.id = ?1");
   s.bind(1, id);
   return one(s);
 }
 
-std::optional<domain::registration> store::find_registration_by_code(std::string const& code) {
-  auto& s = db_.prepare(std::string(registration_select) + "WHERE r.code = ?1");
+std::optional<domain::registration> sql_store::find_registration_by_code(std::string const& code) {
+  auto& s = c_.prepare(std::string(registration_select) + "WHERE r.code = ?1");
   s.bind(1, code);
   return one(s);
 }
 
-std::optional<domain::registration> store::find_live_by_phone(id_t event_id,
+std::optional<domain::registration> sql_store::find_live_by_phone(id_t event_id,
                                                               std::string const& phone) {
-  auto& s = db_.prepare(std::string(registration_select) +
+  auto& s = c_.prepare(std::string(registration_select) +
                         "WHERE r.event_id = ?1 AND r.phone = ?2 AND r.status <> 'cancelled'");
   s.bind(1, event_id).bind(2, phone);
   return one(s);
 }
 
-std::vector<domain::registration> store::find_by_phone_suffix(id_t event_id,
+std::vector<domain::registration> sql_store::find_by_phone_suffix(id_t event_id,
                                                               std::string const& suffix,
                                                               int limit) {
-  auto& s = db_.prepare(std::string(registration_select) +
+  auto& s = c_.prepare(std::string(registration_select) +
                         "WHERE r.event_id = ?1 AND r.status <> 'cancelled' "
-                        "AND substr(r.phone, -length(?2)) = ?2 ORDER BY r.id LIMIT ?3");
+                        "AND r.phone LIKE '%' || ?2 ORDER BY r.id LIMIT ?3");
   s.bind(1, event_id).bind(2, suffix).bind(3, limit);
   std::vector<domain::registration> out;
   while (s.step()) out.push_back(read_registration(s));
   return out;
 }
 
-domain::registration_page store::search_registrations(domain::registration_query const& q) {
+domain::registration_page sql_store::search_registrations(domain::registration_query const& q) {
   std::string const where =
       "WHERE r.event_id = ?1 AND (?2 = '' OR r.status = ?2) AND (?3 = '' OR "
-      "r.name LIKE ?4 ESCAPE '\\' OR r.phone LIKE ?4 ESCAPE '\\' OR "
-      "r.organization LIKE ?4 ESCAPE '\\' OR r.code = ?3) AND (?7 IS NULL OR r.unit_id = ?7) ";
+      "lower(r.name) LIKE lower(?4) ESCAPE '\\' OR r.phone LIKE ?4 ESCAPE '\\' OR "
+      "lower(r.organization) LIKE lower(?4) ESCAPE '\\' OR r.code = ?3) AND (CAST(?7 AS BIGINT) IS NULL OR r.unit_id = ?7) ";
   std::string const like = "%" + escape_like(q.q) + "%";
   domain::registration_page page;
-  auto& count = db_.prepare("SELECT count(*) FROM registrations r " + where);
+  auto& count = c_.prepare("SELECT count(*) FROM registrations r " + where);
   count.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(7, q.unit_id);
   if (count.step()) {
     page.total = count.get_int(0);
     count.reset();
   }
-  auto& s = db_.prepare(std::string(registration_select) + where + "ORDER BY r.id LIMIT ?5 OFFSET ?6");
+  auto& s = c_.prepare(std::string(registration_select) + where + "ORDER BY r.id LIMIT ?5 OFFSET ?6");
   s.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(5, q.limit).bind(6, q.offset).bind(7, q.unit_id);
   while (s.step()) page.items.push_back(read_registration(s));
   return page;
 }
 
-void store::set_registration_status(id_t id, std::string const& status) {
-  db_.prepare("UPDATE registrations SET status = ?2 WHERE id = ?1").bind(1, id).bind(2, status).run();
+bool sql_store::change_registration_status(id_t id, std::string const& from, std::string const& to) {
+  return inserted_id(c_.prepare("UPDATE registrations SET status = ?3 WHERE id = ?1 AND status = ?2 RETURNING id")
+                         .bind(1, id)
+                         .bind(2, from)
+                         .bind(3, to))
+      .has_value();
 }
 
-std::optional<domain::registration> store::oldest_waitlisted(id_t event_id) {
-  auto& s = db_.prepare(std::string(registration_select) +
+std::optional<domain::registration> sql_store::oldest_waitlisted(id_t event_id) {
+  auto& s = c_.prepare(std::string(registration_select) +
                         "WHERE r.event_id = ?1 AND r.status = 'waitlisted' ORDER BY r.id LIMIT 1");
   s.bind(1, event_id);
   return one(s);
 }
 
-std::optional<id_t> store::insert_checkin(id_t registration_id, id_t event_id,
+std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_id,
                                           std::string const& at, std::string const& method,
                                           std::string const& actor) {
-  auto& s = db_.prepare(
+  auto& s = c_.prepare(
       "INSERT INTO checkins (registration_id, event_id, at, method, actor) "
       "VALUES (?1, ?2, ?3, ?4, ?5) "
       "ON CONFLICT (registration_id) WHERE undone_at IS NULL DO NOTHING RETURNING id");
   s.bind(1, registration_id).bind(2, event_id).bind(3, at).bind(4, method).bind(5, actor);
-  if (!s.step()) return std::nullopt;
-  id_t id = s.get_int(0);
-  s.reset();
-  db_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1")
+  auto id = inserted_id(s);
+  if (!id) return std::nullopt;
+  c_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1")
       .bind(1, registration_id)
       .bind(2, at)
       .run();
@@ -157,51 +160,77 @@ std::optional<id_t> store::insert_checkin(id_t registration_id, id_t event_id,
   return id;
 }
 
-std::optional<checkin_row> store::find_checkin(id_t id) {
-  auto& s = db_.prepare(
+std::optional<domain::checkin_row> sql_store::find_checkin(id_t id) {
+  auto& s = c_.prepare(
       "SELECT id, registration_id, event_id, at, undone_at FROM checkins WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  checkin_row c{s.get_int(0), s.get_int(1), s.get_int(2), s.get_text(3), s.get_optional_text(4)};
+  domain::checkin_row c{s.get_int(0), s.get_int(1), s.get_int(2), s.get_text(3), s.get_optional_text(4)};
   s.reset();
   return c;
 }
 
-void store::undo_checkin(checkin_row const& c, std::string const& at, std::string const& by) {
-  db_.prepare("UPDATE checkins SET undone_at = ?2, undone_by = ?3 WHERE id = ?1 AND undone_at IS NULL")
-      .bind(1, c.id)
-      .bind(2, at)
-      .bind(3, by)
-      .run();
-  db_.prepare("UPDATE registrations SET checked_in_at = NULL WHERE id = ?1")
+bool sql_store::undo_checkin(domain::checkin_row const& c, std::string const& at, std::string const& by) {
+  auto undone = inserted_id(
+      c_.prepare("UPDATE checkins SET undone_at = ?2, undone_by = ?3 WHERE id = ?1 AND undone_at IS NULL RETURNING id")
+          .bind(1, c.id)
+          .bind(2, at)
+          .bind(3, by));
+  if (!undone) return false;
+  c_.prepare("UPDATE registrations SET checked_in_at = NULL WHERE id = ?1")
       .bind(1, c.registration_id)
       .run();
   adjust_counts(c.event_id, 0, 0, -1);
+  return true;
 }
 
-std::optional<nonce_record> store::find_nonce(std::string const& nonce) {
-  auto& s = db_.prepare(
+std::optional<domain::nonce_record> sql_store::find_nonce(std::string const& nonce) {
+  auto& s = c_.prepare(
       "SELECT nonce, fingerprint, outcome, registration_id, first, at FROM nonces WHERE nonce = ?1");
   s.bind(1, nonce);
   if (!s.step()) return std::nullopt;
-  nonce_record n{s.get_text(0), s.get_text(1), s.get_text(2),
+  domain::nonce_record n{s.get_text(0), s.get_text(1), s.get_text(2),
                  s.get_optional_int(3), s.get_int(4) != 0, s.get_optional_text(5)};
   s.reset();
   return n;
 }
 
-void store::insert_nonce(nonce_record const& n, std::string const& now) {
-  db_.prepare(
-         "INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, created_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+bool sql_store::claim_nonce(domain::nonce_record const& n, std::string const& now) {
+  // A concurrent claim of the same nonce waits here for the other transaction, then finds
+  // the row and claims nothing: the caller answers what that one stored.
+  return inserted_id(c_.prepare("INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, "
+                                "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                "ON CONFLICT (nonce) DO NOTHING RETURNING 1")
+                         .bind(1, n.nonce)
+                         .bind(2, n.fingerprint)
+                         .bind(3, n.outcome)
+                         .bind(4, n.registration_id)
+                         .bind(5, n.first)
+                         .bind(6, n.at)
+                         .bind(7, now))
+      .has_value();
+}
+
+void sql_store::settle_nonce(domain::nonce_record const& n) {
+  c_.prepare("UPDATE nonces SET outcome = ?2, registration_id = ?3, first = ?4, at = ?5 WHERE nonce = ?1")
       .bind(1, n.nonce)
-      .bind(2, n.fingerprint)
-      .bind(3, n.outcome)
-      .bind(4, n.registration_id)
-      .bind(5, n.first)
-      .bind(6, n.at)
-      .bind(7, now)
+      .bind(2, n.outcome)
+      .bind(3, n.registration_id)
+      .bind(4, n.first)
+      .bind(5, n.at)
       .run();
+}
+
+std::vector<domain::board_checkin> sql_store::recent_checkins(int limit) {
+  auto& s = c_.prepare(
+      "SELECT c.event_id, r.name, r.organization, c.at FROM checkins c "
+      "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
+      "ORDER BY c.id DESC LIMIT ?1");
+  s.bind(1, limit);
+  std::vector<domain::board_checkin> out;
+  while (s.step()) out.push_back({s.get_int(0), s.get_text(1), s.get_text(2), s.get_text(3)});
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace qiandao::storage

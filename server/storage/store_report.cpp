@@ -15,7 +15,7 @@ namespace {
 class read_snapshot {
  public:
   explicit read_snapshot(connection& c) : c_(c), owned_(!c.in_transaction()) {
-    if (owned_) c_.exec("BEGIN");
+    if (owned_) c_.begin_snapshot();
   }
   ~read_snapshot() {
     if (!owned_) return;
@@ -197,15 +197,15 @@ std::vector<domain::report_department> read_departments(connection& db) {
 
 }  // namespace
 
-domain::report store::load_report() {
-  read_snapshot snapshot(db_);
+domain::report sql_store::load_report() {
+  read_snapshot snapshot(c_);
   domain::report r;
   r.prog = get_programme();
-  r.events = read_events(db_);
-  add_event_lists(db_, r.events);
-  r.units = read_units(db_);
-  r.services = read_site_services(db_);
-  r.departments = read_departments(db_);
+  r.events = read_events(c_);
+  add_event_lists(c_, r.events);
+  r.units = read_units(c_);
+  r.services = read_site_services(c_);
+  r.departments = read_departments(c_);
   return r;
 }
 

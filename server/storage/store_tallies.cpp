@@ -2,12 +2,13 @@
 #include <algorithm>
 #include <map>
 
+#include "storage/rows.hpp"
 #include "storage/store.hpp"
 
 namespace qiandao::storage {
 
-std::optional<domain::tally> store::find_tally_by_nonce(std::string const& nonce) {
-  auto& s = db_.prepare(
+std::optional<domain::tally> sql_store::find_tally_by_nonce(std::string const& nonce) {
+  auto& s = c_.prepare(
       "SELECT id, event_id, service, site, nonce, actor, at, undone_at FROM tallies WHERE nonce = ?1");
   s.bind(1, nonce);
   if (!s.step()) return std::nullopt;
@@ -17,22 +18,21 @@ std::optional<domain::tally> store::find_tally_by_nonce(std::string const& nonce
   return t;
 }
 
-id_t store::insert_tally(domain::tally const& t) {
-  db_.prepare(
-         "INSERT INTO tallies (event_id, service, site, nonce, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-      .bind(1, t.event_id)
-      .bind(2, t.service)
-      .bind(3, t.site)
-      .bind(4, t.nonce)
-      .bind(5, t.actor)
-      .bind(6, t.at)
-      .run();
-  touch_event(t.event_id);
-  return db_.last_insert_id();
+std::optional<id_t> sql_store::insert_tally(domain::tally const& t) {
+  auto id = inserted_id(c_.prepare("INSERT INTO tallies (event_id, service, site, nonce, actor, at) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (nonce) DO NOTHING RETURNING id")
+                            .bind(1, t.event_id)
+                            .bind(2, t.service)
+                            .bind(3, t.site)
+                            .bind(4, t.nonce)
+                            .bind(5, t.actor)
+                            .bind(6, t.at));
+  if (id) touch_event(t.event_id);
+  return id;
 }
 
-void store::undo_tally(id_t id, std::string const& at, std::string const& by) {
-  auto& s = db_.prepare(
+void sql_store::undo_tally(id_t id, std::string const& at, std::string const& by) {
+  auto& s = c_.prepare(
       "UPDATE tallies SET undone_at = ?2, undone_by = ?3 WHERE id = ?1 AND undone_at IS NULL "
       "RETURNING event_id");
   s.bind(1, id).bind(2, at).bind(3, by);
@@ -42,11 +42,11 @@ void store::undo_tally(id_t id, std::string const& at, std::string const& by) {
   }
 }
 
-domain::tally_counts store::tally_counts(domain::event const& e) {
+domain::tally_counts sql_store::count_tallies(domain::event const& e) {
   // Live tallies grouped by site and service; the configured names come first, in order,
   // with zeroes, and names no longer configured (renamed buttons) after them.
   std::map<std::pair<std::string, std::string>, std::int64_t> cells;
-  auto& s = db_.prepare(
+  auto& s = c_.prepare(
       "SELECT site, service, count(*) FROM tallies WHERE event_id = ?1 AND undone_at IS NULL "
       "GROUP BY site, service");
   s.bind(1, e.id);

@@ -1,6 +1,7 @@
 // Work units, quotas, leave and attendance by unit.
 #include <algorithm>
 
+#include "storage/rows.hpp"
 #include "storage/store.hpp"
 #include "storage/unit_order.hpp"
 
@@ -36,9 +37,9 @@ std::string like_pattern(std::string const& q) {
 
 }  // namespace
 
-std::vector<domain::unit> store::list_units(std::string const& q, std::string const& kind) {
-  auto& s = db_.prepare(std::string(unit_select) +
-                        "WHERE (?1 = '' OR u.name LIKE ?2 ESCAPE '\\') AND (?3 = '' OR u.kind = ?3) "
+std::vector<domain::unit> sql_store::list_units(std::string const& q, std::string const& kind) {
+  auto& s = c_.prepare(std::string(unit_select) +
+                        "WHERE (?1 = '' OR lower(u.name) LIKE lower(?2) ESCAPE '\\') AND (?3 = '' OR u.kind = ?3) "
                         "ORDER BY " + kind_order + ", u.name");
   s.bind(1, q).bind(2, like_pattern(q)).bind(3, kind);
   std::vector<domain::unit> out;
@@ -46,38 +47,37 @@ std::vector<domain::unit> store::list_units(std::string const& q, std::string co
   return out;
 }
 
-std::optional<domain::unit> store::find_unit(id_t id) {
-  auto& s = db_.prepare(std::string(unit_select) + "WHERE u.id = ?1");
+std::optional<domain::unit> sql_store::find_unit(id_t id) {
+  auto& s = c_.prepare(std::string(unit_select) + "WHERE u.id = ?1");
   s.bind(1, id);
   return one_unit(s);
 }
 
-std::optional<domain::unit> store::find_unit_by_name(std::string const& name) {
-  auto& s = db_.prepare(std::string(unit_select) + "WHERE u.name = ?1");
+std::optional<domain::unit> sql_store::find_unit_by_name(std::string const& name) {
+  auto& s = c_.prepare(std::string(unit_select) + "WHERE u.name = ?1");
   s.bind(1, name);
   return one_unit(s);
 }
 
-bool store::unit_has_children(id_t id) {
-  auto& s = db_.prepare("SELECT 1 FROM units WHERE parent_id = ?1 LIMIT 1");
+bool sql_store::unit_has_children(id_t id) {
+  auto& s = c_.prepare("SELECT 1 FROM units WHERE parent_id = ?1 LIMIT 1");
   s.bind(1, id);
   bool any = s.step();
   if (any) s.reset();
   return any;
 }
 
-id_t store::insert_unit(domain::unit const& u, std::string const& now) {
-  db_.prepare("INSERT INTO units (name, kind, parent_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")
-      .bind(1, u.name)
-      .bind(2, u.kind)
-      .bind(3, u.parent_id)
-      .bind(4, now)
-      .run();
-  return db_.last_insert_id();
+id_t sql_store::insert_unit(domain::unit const& u, std::string const& now) {
+  return returned_id(c_.prepare("INSERT INTO units (name, kind, parent_id, created_at, updated_at) "
+                                "VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id")
+                         .bind(1, u.name)
+                         .bind(2, u.kind)
+                         .bind(3, u.parent_id)
+                         .bind(4, now));
 }
 
-void store::update_unit(domain::unit const& u, std::string const& now) {
-  db_.prepare("UPDATE units SET name = ?2, kind = ?3, parent_id = ?4, updated_at = ?5 WHERE id = ?1")
+void sql_store::update_unit(domain::unit const& u, std::string const& now) {
+  c_.prepare("UPDATE units SET name = ?2, kind = ?3, parent_id = ?4, updated_at = ?5 WHERE id = ?1")
       .bind(1, u.id)
       .bind(2, u.name)
       .bind(3, u.kind)
@@ -85,13 +85,13 @@ void store::update_unit(domain::unit const& u, std::string const& now) {
       .bind(5, now)
       .run();
   // A renamed unit changes the ranking on every board that shows it.
-  auto& s = db_.prepare("SELECT event_id FROM event_quotas WHERE unit_id = ?1");
+  auto& s = c_.prepare("SELECT event_id FROM event_quotas WHERE unit_id = ?1");
   s.bind(1, u.id);
   while (s.step()) touch_event(s.get_int(0));
 }
 
-std::vector<domain::quota> store::list_quotas(id_t event_id) {
-  auto& s = db_.prepare(
+std::vector<domain::quota> sql_store::list_quotas(id_t event_id) {
+  auto& s = c_.prepare(
       "SELECT q.unit_id, u.name, u.kind, q.expected FROM event_quotas q "
       "JOIN units u ON u.id = q.unit_id WHERE q.event_id = ?1 ORDER BY " +
       std::string(kind_order) + ", u.name");
@@ -101,24 +101,24 @@ std::vector<domain::quota> store::list_quotas(id_t event_id) {
   return out;
 }
 
-void store::replace_quotas(id_t event_id, std::vector<std::pair<id_t, std::int64_t>> const& quotas) {
-  db_.prepare("DELETE FROM event_quotas WHERE event_id = ?1").bind(1, event_id).run();
-  auto& ins = db_.prepare("INSERT INTO event_quotas (event_id, unit_id, expected) VALUES (?1, ?2, ?3)");
+void sql_store::replace_quotas(id_t event_id, std::vector<std::pair<id_t, std::int64_t>> const& quotas) {
+  c_.prepare("DELETE FROM event_quotas WHERE event_id = ?1").bind(1, event_id).run();
+  auto& ins = c_.prepare("INSERT INTO event_quotas (event_id, unit_id, expected) VALUES (?1, ?2, ?3)");
   for (auto const& [unit_id, expected] : quotas)
     if (expected > 0) ins.bind(1, event_id).bind(2, unit_id).bind(3, expected).run();
   touch_event(event_id);
 }
 
-std::vector<id_t> store::unit_ids_of_kind(std::string const& kind) {
-  auto& s = db_.prepare("SELECT id FROM units WHERE kind = ?1 ORDER BY id");
+std::vector<id_t> sql_store::unit_ids_of_kind(std::string const& kind) {
+  auto& s = c_.prepare("SELECT id FROM units WHERE kind = ?1 ORDER BY id");
   s.bind(1, kind);
   std::vector<id_t> out;
   while (s.step()) out.push_back(s.get_int(0));
   return out;
 }
 
-void store::set_leave(id_t registration_id, std::optional<domain::leave_record> const& leave) {
-  auto& s = db_.prepare(
+void sql_store::set_leave(id_t registration_id, std::optional<domain::leave_record> const& leave) {
+  auto& s = c_.prepare(
       "UPDATE registrations SET leave_reason = ?2, leave_at = ?3, leave_by = ?4 WHERE id = ?1");
   s.bind(1, registration_id);
   if (leave) s.bind(2, leave->reason).bind(3, leave->at).bind(4, leave->by);
@@ -126,18 +126,18 @@ void store::set_leave(id_t registration_id, std::optional<domain::leave_record> 
   s.run();
 }
 
-domain::event_units store::unit_attendance(domain::event const& e) {
+domain::event_units sql_store::unit_attendance(domain::event const& e) {
   domain::event_units out;
   out.event_id = e.id;
   out.starts_at = e.starts_at;
   // One pass over the event's confirmed registrations, grouped by unit (NULL = no unit),
   // joined with the quotas so a unit that sent nobody still shows its expected number.
-  auto& s = db_.prepare(
+  auto& s = c_.prepare(
       "WITH counted AS ("
       "  SELECT unit_id, count(*) AS registered,"
       "         count(checked_in_at) AS checked_in,"
-      "         sum(checked_in_at IS NOT NULL AND checked_in_at > ?2) AS late,"
-      "         sum(checked_in_at IS NULL AND leave_reason IS NOT NULL) AS on_leave"
+      "         sum(CASE WHEN checked_in_at IS NOT NULL AND checked_in_at > ?2 THEN 1 ELSE 0 END) AS late,"
+      "         sum(CASE WHEN checked_in_at IS NULL AND leave_reason IS NOT NULL THEN 1 ELSE 0 END) AS on_leave"
       "  FROM registrations WHERE event_id = ?1 AND status = 'confirmed' GROUP BY unit_id),"
       " unit_ids AS (SELECT unit_id FROM counted WHERE unit_id IS NOT NULL"
       "              UNION SELECT unit_id FROM event_quotas WHERE event_id = ?1) "
@@ -153,9 +153,9 @@ domain::event_units store::unit_attendance(domain::event const& e) {
     out.items.push_back({s.get_int(0), s.get_text(1), s.get_text(2), s.get_text(3), s.get_int(4),
                          {s.get_int(5), s.get_int(6), s.get_int(7), s.get_int(8)}});
   }
-  auto& none = db_.prepare(
-      "SELECT count(*), count(checked_in_at), coalesce(sum(checked_in_at > ?2), 0),"
-      "       coalesce(sum(checked_in_at IS NULL AND leave_reason IS NOT NULL), 0) "
+  auto& none = c_.prepare(
+      "SELECT count(*), count(checked_in_at), coalesce(sum(CASE WHEN checked_in_at > ?2 THEN 1 ELSE 0 END), 0),"
+      "       coalesce(sum(CASE WHEN checked_in_at IS NULL AND leave_reason IS NOT NULL THEN 1 ELSE 0 END), 0) "
       "FROM registrations WHERE event_id = ?1 AND status = 'confirmed' AND unit_id IS NULL");
   none.bind(1, e.id).bind(2, e.starts_at);
   if (none.step()) {
@@ -165,8 +165,8 @@ domain::event_units store::unit_attendance(domain::event const& e) {
   return out;
 }
 
-std::vector<domain::unit_rank> store::unit_ranking(id_t event_id) {
-  auto& s = db_.prepare(
+std::vector<domain::unit_rank> sql_store::unit_figures(id_t event_id) {
+  auto& s = c_.prepare(
       "SELECT q.unit_id, u.name, q.expected,"
       "       (SELECT count(*) FROM registrations r WHERE r.event_id = q.event_id"
       "        AND r.unit_id = q.unit_id AND r.status = 'confirmed' AND r.checked_in_at IS NOT NULL) "
@@ -174,13 +174,6 @@ std::vector<domain::unit_rank> store::unit_ranking(id_t event_id) {
   s.bind(1, event_id);
   std::vector<domain::unit_rank> out;
   while (s.step()) out.push_back({s.get_int(0), s.get_text(1), s.get_int(2), s.get_int(3)});
-  // By rate (checked_in / expected, compared exactly), then checked_in, then name.
-  std::sort(out.begin(), out.end(), [](auto const& a, auto const& b) {
-    auto lhs = a.checked_in * b.expected, rhs = b.checked_in * a.expected;
-    if (lhs != rhs) return lhs > rhs;
-    if (a.checked_in != b.checked_in) return a.checked_in > b.checked_in;
-    return a.unit < b.unit;
-  });
   return out;
 }
 

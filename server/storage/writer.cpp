@@ -5,23 +5,36 @@
 #include <exception>
 #include <vector>
 
+#include "domain/board.hpp"
+#include "storage/store.hpp"
+
 namespace qiandao::storage {
 
-writer::writer(std::string const& path, metrics& m, std::size_t max_batch)
-    : store_(path), metrics_(m), max_batch_(max_batch), thread_([this] { loop(); }) {}
+namespace {
+// PostgreSQL caches 64 subtransactions per backend and slows sharply past them.
+constexpr std::size_t postgres_max_batch = 64;
+constexpr int retries = 3;
+}  // namespace
+
+writer::writer(std::string target, metrics& m, limits l)
+    : target_(std::move(target)), store_(std::make_unique<sql_store>(target_)), metrics_(m), limits_(l) {
+  if (store_->db().kind() == dialect::postgresql && limits_.max_batch > postgres_max_batch)
+    limits_.max_batch = postgres_max_batch;
+  thread_ = std::thread([this] { loop(); });
+}
 
 writer::~writer() { stop(); }
 
 void writer::submit(std::unique_ptr<job> j) {
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_) {
+    if (!stopping_ && queue_.size() < limits_.max_queue) {
       queue_.push_back(std::move(j));
       j = nullptr;
     }
   }
   if (j) {
-    j->complete(false);  // shutting down: refuse rather than drop silently
+    j->complete(false);  // full or shutting down: refuse rather than wait or drop silently
     return;
   }
   wake_.notify_one();
@@ -43,8 +56,8 @@ void writer::loop() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and every queued job has been committed
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      if (queue_.empty()) return;  // stopping, and every queued job has been answered
+      while (!queue_.empty() && batch.size() < limits_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -53,35 +66,67 @@ void writer::loop() {
   }
 }
 
-void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
-  std::vector<bool> kept(batch.size(), false);
-  bool committed = false;
+// A lost server is reopened here, with a growing pause between tries; the jobs that arrive
+// meanwhile are refused at once (503) rather than left waiting.
+bool writer::ensure_open() {
+  if (store_ && store_->db().healthy()) return true;
+  store_.reset();
+  if (backoff_.count() > 0) std::this_thread::sleep_for(backoff_);
   try {
-    transaction tx(store_.db());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      auto mark = store_.changes_mark();
-      try {
-        savepoint sp(store_.db());
-        kept[i] = batch[i]->run(store_);
-        if (kept[i]) sp.release();
-      } catch (std::exception const& e) {
-        // A job-level failure (constraint) leaves the transaction usable; an I/O error or a
-        // full disk does not, and COMMIT below will then fail the whole batch.
-        std::fprintf(stderr, "qiandao: job failed: %s\n", e.what());
-        kept[i] = false;
-        // SQLite rolled the whole transaction back (full disk, I/O error): running the rest
-        // in autocommit would acknowledge nothing and commit piecemeal, so fail them all.
-        if (!store_.db().in_transaction()) throw;
-      }
-      if (!kept[i]) store_.pending_changes().recent.resize(mark);
-    }
-    tx.commit();
-    committed = true;
+    store_ = std::make_unique<sql_store>(target_);
+    backoff_ = std::chrono::milliseconds(0);
+    std::fprintf(stderr, "qiandao: writer reconnected\n");
+    return true;
   } catch (std::exception const& e) {
-    std::fprintf(stderr, "qiandao: commit failed, batch of %zu refused: %s\n", batch.size(),
-                 e.what());
-    metrics_.storage_failure();
-    store_.take_changes();
+    backoff_ = std::min(std::chrono::milliseconds(2000), std::max(std::chrono::milliseconds(50), backoff_ * 2));
+    std::fprintf(stderr, "qiandao: writer cannot reach the database: %s\n", e.what());
+    return false;
+  }
+}
+
+bool writer::try_batch(std::deque<std::unique_ptr<job>>& batch) {
+  auto& db = store_->db();
+  transaction tx(db);
+  for (auto& j : batch) {
+    auto mark = store_->changes().recent.size();
+    bool kept = false;
+    try {
+      savepoint sp(db);
+      kept = j->run(*store_);
+      if (kept) sp.release();
+    } catch (db_error const& e) {
+      // One job's failure (a constraint) is rolled back to its savepoint; a deadlock or a
+      // lost server fails the batch, and so does an error after which SQLite rolled the
+      // whole transaction back (a full disk): the rest must not commit piecemeal.
+      if (e.why == db_error::kind::retry || e.why == db_error::kind::connection || !db.in_transaction()) throw;
+      std::fprintf(stderr, "qiandao: job failed: %s\n", e.what());
+    } catch (std::exception const& e) {
+      std::fprintf(stderr, "qiandao: job failed: %s\n", e.what());
+      if (!db.in_transaction()) throw;
+    }
+    if (!kept) store_->changes().recent.resize(mark);
+  }
+  tx.commit();
+  return true;
+}
+
+void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
+  bool committed = false;
+  for (int attempt = 0; attempt < retries && !committed; ++attempt) {
+    if (!ensure_open()) break;
+    try {
+      committed = try_batch(batch);
+    } catch (std::exception const& e) {
+      store_->take_changes();
+      auto const* db = dynamic_cast<db_error const*>(&e);
+      bool again = db && db->why == db_error::kind::retry;
+      std::fprintf(stderr, "qiandao: commit failed, batch of %zu %s: %s\n", batch.size(),
+                   again ? "retried" : "refused", e.what());
+      if (!again) {
+        metrics_.storage_failure();
+        break;
+      }
+    }
   }
   if (committed) {
     metrics_.batch(batch.size());
@@ -91,21 +136,20 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
 }
 
 void writer::publish() {
-  auto changes = store_.take_changes();
-  if (!listener_ || (changes.events.empty() && changes.recent.empty() && !changes.programme))
-    return;
+  auto changes = store_->take_changes();
+  if (!listener_ || changes.empty()) return;
   domain::board_delta d;
   d.committed_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   try {
-    d.events = store_.board_events(changes.events);
+    d.events = domain::board_events(*store_, changes.events);
     d.programme_changed = changes.programme;
-    if (changes.programme) d.prog = store_.get_programme();
+    if (changes.programme) d.prog = store_->get_programme();
   } catch (std::exception const& e) {
     std::fprintf(stderr, "qiandao: board refresh failed: %s\n", e.what());
   }
-  d.recent = std::move(changes.recent);
+  d.recent = std::move(changes.recent);  // masked by the rule that noted them
   listener_(std::move(d));
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// The one writer. Requests that change data queue here; the writer thread commits whatever
-// has queued in one transaction, each job in its own savepoint so one failure does not
-// sink the others, and completes each job only after COMMIT has returned.
+// The one writer of an instance. Requests that change data queue here; the writer thread
+// commits whatever has queued in one transaction, each job in its own savepoint so one
+// failure does not sink the others, and completes each job only after COMMIT has returned.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,42 +12,47 @@
 #include <thread>
 
 #include "domain/model.hpp"
+#include "domain/database.hpp"
 #include "metrics.hpp"
-#include "storage/store.hpp"
 
 namespace qiandao::storage {
 
+class sql_store;
+
 class writer {
  public:
-  struct job {
-    virtual ~job() = default;
-    // Runs on the writer thread inside the batch; returns whether to keep its writes.
-    virtual bool run(store& s) = 0;
-    // On the writer thread: committed, or the batch failed and nothing of it was written.
-    virtual void complete(bool committed) = 0;
-  };
-  // Called on the writer thread after each COMMIT that changed what the board shows,
-  // before any job of that batch completes.
-  using board_listener = std::function<void(domain::board_delta)>;
+  using job = domain::write_job;
+  using board_listener = domain::database::board_listener;
 
-  writer(std::string const& path, metrics& m, std::size_t max_batch = 512);
+  struct limits {
+    std::size_t max_batch = 512;   // jobs per transaction (PostgreSQL: at most 64 savepoints)
+    std::size_t max_queue = 8192;  // jobs waiting; past it a job is refused at once (503)
+  };
+
+  // Opens the target's engine (throws when it cannot, so start-up fails plainly).
+  writer(std::string target, metrics& m, limits l);
   ~writer();
   writer(writer const&) = delete;
   writer& operator=(writer const&) = delete;
 
   void on_board_change(board_listener l) { listener_ = std::move(l); }
-  void submit(std::unique_ptr<job> j);  // thread-safe
-  void stop();                          // commits what is queued, then joins
+  // Thread-safe. A job refused (queue full, stopping) completes at once with false.
+  void submit(std::unique_ptr<job> j);
+  void stop();  // commits what is queued, then joins
 
  private:
   void loop();
   void run_batch(std::deque<std::unique_ptr<job>>& batch);
+  bool try_batch(std::deque<std::unique_ptr<job>>& batch);
+  bool ensure_open();
   void publish();
 
-  store store_;
+  std::string target_;
+  std::unique_ptr<sql_store> store_;
   metrics& metrics_;
-  std::size_t max_batch_;
+  limits limits_;
   board_listener listener_;
+  std::chrono::milliseconds backoff_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<job>> queue_;

@@ -84,7 +84,7 @@ net::awaitable<response> login(call& c) {
     res.set(http::field::retry_after, std::to_string(wait));
     co_return res;
   }
-  auto user = c.a.readers.acquire()->find_user_by_name(*username);
+  auto user = c.a.db.read()->find_user_by_name(*username);
   bool ok = co_await verify_off_thread(c.a, user ? user->password_hash : decoy_hash(), *password);
   if (!user || !ok) {  // begin_attempt already counted it
     std::fprintf(stderr, "qiandao: sign-in failed for \"%s\" from %s\n", username->c_str(), c.remote.c_str());
@@ -96,7 +96,7 @@ net::awaitable<response> login(call& c) {
   int hours = c.a.cfg.session_hours;
   // Captures by reference only: GCC 12 miscompiles init-captures of lambdas made inside a
   // coroutine. The coroutine frame outlives the job, so the references stay good.
-  auto saved = co_await commit<bool>(c.a.writer, [&](storage::store& s) {
+  auto saved = co_await commit<bool>(c.a.db, [&](domain::store& s) {
     std::string now = domain::now_text();
     s.insert_session(domain::token_digest(token), user->id, now,
                      domain::format_time(domain::now_seconds() + hours * 3600));
@@ -117,7 +117,7 @@ net::awaitable<response> logout(call& c) {
     auto pos = header.find("qiandao_session=");
     if (pos != std::string::npos) {
       std::string token = header.substr(pos + 16, header.find(';', pos) - pos - 16);
-      auto done = co_await commit<bool>(c.a.writer, [&](storage::store& s) {
+      auto done = co_await commit<bool>(c.a.db, [&](domain::store& s) {
         s.delete_session(domain::token_digest(token));
         s.audit(domain::now_text(), c.who->label(), "user.logout", "user:" + std::to_string(c.who->id), "");
         return std::pair{true, true};
@@ -140,7 +140,7 @@ json user_json(domain::user const& u) { return {{"id", u.id}, {"username", u.use
 
 net::awaitable<response> list_users(call& c) {
   json items = json::array();
-  for (auto const& u : c.a.readers.acquire()->list_users()) items.push_back(user_json(u));
+  for (auto const& u : c.a.db.read()->list_users()) items.push_back(user_json(u));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
@@ -166,7 +166,7 @@ net::awaitable<response> create_user(call& c) {
   c.a.hashes_in_flight.fetch_add(1);
   auto hash = co_await net::co_spawn(c.a.hash_pool, hash_task(*password), net::use_awaitable);
   c.a.hashes_in_flight.fetch_sub(1);
-  auto made = co_await commit<std::optional<domain::id_t>>(c.a.writer, [&](storage::store& s) {
+  auto made = co_await commit<std::optional<domain::id_t>>(c.a.db, [&](domain::store& s) {
     std::string now = domain::now_text();
     auto id = s.insert_user(*username, hash, *role, now);
     if (id) s.audit(now, c.who->label(), "user.create", "user:" + *username, *role);
@@ -181,7 +181,7 @@ net::awaitable<response> create_user(call& c) {
 
 net::awaitable<response> list_devices(call& c) {
   json items = json::array();
-  for (auto const& d : c.a.readers.acquire()->list_devices()) items.push_back(to_json(d));
+  for (auto const& d : c.a.db.read()->list_devices()) items.push_back(to_json(d));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
@@ -196,7 +196,7 @@ net::awaitable<response> create_device(call& c) {
     f.add("name", "设备名须为 1–50 字 / 1–50 characters");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   std::string token = domain::new_secret_token();
-  auto made = co_await commit<domain::result<domain::device>>(c.a.writer, [&](storage::store& s) {
+  auto made = co_await commit<domain::result<domain::device>>(c.a.db, [&](domain::store& s) {
     if (event_id && !s.find_event(*event_id))
       return std::pair{domain::result<domain::device>(not_found_error()), false};
     std::string now = domain::now_text();
@@ -213,7 +213,7 @@ net::awaitable<response> create_device(call& c) {
 
 net::awaitable<response> revoke_device(call& c) {
   auto id = c.ids.at(0);
-  auto done = co_await commit<domain::result<domain::device>>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit<domain::result<domain::device>>(c.a.db, [&](domain::store& s) {
     auto d = s.find_device(id);
     if (!d) return std::pair{domain::result<domain::device>(not_found_error()), false};
     std::string now = domain::now_text();
@@ -231,7 +231,7 @@ net::awaitable<response> audit_log(call& c) {
   if (auto it = c.query.find("limit"); it != c.query.end()) limit = std::clamp<std::int64_t>(std::atoll(it->second.c_str()), 1, 1000);
   if (auto it = c.query.find("before"); it != c.query.end()) before = std::max<std::int64_t>(0, std::atoll(it->second.c_str()));
   json items = json::array();
-  for (auto const& row : c.a.readers.acquire()->list_audit(limit, before)) items.push_back(to_json(row));
+  for (auto const& row : c.a.db.read()->list_audit(limit, before)) items.push_back(to_json(row));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 

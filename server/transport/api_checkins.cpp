@@ -55,7 +55,7 @@ net::awaitable<response> check_in(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   // A refused scan is still an ok() answer: its audit row and nonce are kept.
   auto done = co_await commit_rule<domain::checkin_answer>(
-      c.a.writer, [&](storage::store& s) { return domain::check_in(s, *c.who, req); });
+      c.a.db, [&](domain::store& s) { return domain::check_in(s, *c.who, req); });
   co_return door_response(c, done);
 }
 
@@ -69,7 +69,7 @@ net::awaitable<response> walk_in(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::checkin_answer>(
-      c.a.writer, [&](storage::store& s) { return domain::walk_in(s, *c.who, event_id, in, nonce); });
+      c.a.db, [&](domain::store& s) { return domain::walk_in(s, *c.who, event_id, in, nonce); });
   co_return door_response(c, done);
 }
 
@@ -84,7 +84,7 @@ net::awaitable<response> lookup(call& c) {
   if (c.who->event_id && *c.who->event_id != *event_id)
     co_return error_response(c.req, domain::make_error(domain::error_kind::forbidden, "wrong_event",
                                                        "此签到设备不属于该活动 / this kiosk is for another event"));
-  auto found = domain::lookup(*c.a.readers.acquire(), *event_id, *phone);
+  auto found = domain::lookup(*c.a.db.read(), *event_id, *phone);
   if (!found) co_return error_response(c.req, found.err());
   json items = json::array();
   for (auto const& r : found.value()) items.push_back(to_json(r, masked_for(c)));
@@ -94,7 +94,7 @@ net::awaitable<response> lookup(call& c) {
 net::awaitable<response> undo(call& c) {
   auto id = c.ids.at(0);
   auto done = co_await commit_rule<domain::registration>(
-      c.a.writer, [&](storage::store& s) { return domain::undo_checkin(s, *c.who, id); });
+      c.a.db, [&](domain::store& s) { return domain::undo_checkin(s, *c.who, id); });
   if (!done) co_return unavailable(c.req);
   if (!*done) co_return error_response(c.req, done->err());
   co_return json_response(c.req, http::status::ok, to_json(done->value(), false));

@@ -116,7 +116,7 @@ struct loaded {
   std::string title;
 };
 
-std::optional<loaded> load(call& c, storage::store& s, std::optional<response>& out) {
+std::optional<loaded> load(call& c, domain::store& s, std::optional<response>& out) {
   auto ev = s.find_event(c.ids.at(0));
   auto comp = ev ? s.find_competition(ev->id) : std::nullopt;
   if (!comp) {
@@ -149,7 +149,7 @@ std::optional<double> number_field(json const& j, char const* key, domain::field
 }
 
 net::awaitable<response> list_all(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   json items = json::array();
   for (auto const& comp : s->list_competitions()) {
     auto ev = s->find_event(comp.event_id);
@@ -159,7 +159,7 @@ net::awaitable<response> list_all(call& c) {
 }
 
 net::awaitable<response> get_one(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
@@ -208,14 +208,14 @@ net::awaitable<response> configure(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::competition>(
-      c.a.writer, [&](storage::store& s) { return domain::configure_competition(s, *c.who, event_id, in); });
+      c.a.db, [&](domain::store& s) { return domain::configure_competition(s, *c.who, event_id, in); });
   if (auto bad_answer = failed(c, done)) co_return *bad_answer;
-  auto ev = c.a.readers.acquire()->find_event(event_id);
+  auto ev = c.a.db.read()->find_event(event_id);
   co_return json_response(c.req, http::status::ok, competition_json(done->value(), ev ? ev->title : ""));
 }
 
 net::awaitable<response> roll_call(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   auto rc = domain::take_roll_call(*s, c.ids.at(0), c.ids.at(1));
   if (!rc) co_return error_response(c.req, rc.err());
   json entries = json::array();
@@ -238,14 +238,14 @@ net::awaitable<response> run_draw(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0), item_id = c.ids.at(1);
   auto done = co_await commit_rule<domain::draw>(
-      c.a.writer, [&](storage::store& s) { return domain::run_draw(s, *c.who, event_id, item_id, reason); });
+      c.a.db, [&](domain::store& s) { return domain::run_draw(s, *c.who, event_id, item_id, reason); });
   if (auto bad_answer = failed(c, done)) co_return *bad_answer;
-  auto people = c.a.readers.acquire()->competitors(event_id);
+  auto people = c.a.db.read()->competitors(event_id);
   co_return json_response(c.req, http::status::created, draw_json(c, done->value(), people));
 }
 
 net::awaitable<response> get_draw(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
@@ -274,7 +274,7 @@ net::awaitable<response> enter_score(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::score_answer>(
-      c.a.writer, [&](storage::store& s) { return domain::enter_score(s, *c.who, event_id, req); });
+      c.a.db, [&](domain::store& s) { return domain::enter_score(s, *c.who, event_id, req); });
   if (auto bad_answer = failed(c, done)) co_return *bad_answer;
   auto const& a = done->value();
   co_return json_response(c.req, a.first ? http::status::created : http::status::ok,
@@ -282,7 +282,7 @@ net::awaitable<response> enter_score(call& c) {
 }
 
 net::awaitable<response> list_scores(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
@@ -299,7 +299,7 @@ net::awaitable<response> list_scores(call& c) {
 }
 
 net::awaitable<response> results(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
@@ -309,7 +309,7 @@ net::awaitable<response> results(call& c) {
 net::awaitable<response> publish(call& c) {
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::competition>(
-      c.a.writer, [&](storage::store& s) { return domain::publish_results(s, *c.who, event_id, true, ""); });
+      c.a.db, [&](domain::store& s) { return domain::publish_results(s, *c.who, event_id, true, ""); });
   if (auto bad_answer = failed(c, done)) co_return *bad_answer;
   co_return json_response(c.req, http::status::ok, competition_json(done->value(), ""));
 }
@@ -323,7 +323,7 @@ net::awaitable<response> unpublish(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::competition>(
-      c.a.writer, [&](storage::store& s) { return domain::publish_results(s, *c.who, event_id, false, *reason); });
+      c.a.db, [&](domain::store& s) { return domain::publish_results(s, *c.who, event_id, false, *reason); });
   if (auto bad_answer = failed(c, done)) co_return *bad_answer;
   co_return json_response(c.req, http::status::ok, competition_json(done->value(), ""));
 }
@@ -335,7 +335,7 @@ std::string fixed2(double v) {
 }
 
 net::awaitable<response> results_csv(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
@@ -352,7 +352,7 @@ net::awaitable<response> results_csv(call& c) {
   for (auto const& u : lb.units)
     csv += std::to_string(u.rank) + "," + domain::csv_field(u.unit) + "," + fixed2(u.total) + "\r\n";
   auto event_id = l->comp.event_id;
-  auto saved = co_await commit<bool>(c.a.writer, [&](storage::store& st) {
+  auto saved = co_await commit<bool>(c.a.db, [&](domain::store& st) {
     st.audit(domain::now_text(), c.who->label(), "competition.export", "event:" + std::to_string(event_id),
              std::to_string(lb.individuals.size()) + " rows");
     return std::pair{true, true};

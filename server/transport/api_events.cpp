@@ -1,4 +1,5 @@
 // Events, the programme, and the board snapshot over plain HTTP.
+#include "domain/board.hpp"
 #include "domain/events.hpp"
 #include "domain/validate.hpp"
 #include "transport/router.hpp"
@@ -10,12 +11,12 @@ namespace {
 
 net::awaitable<response> list_events(call& c) {
   json items = json::array();
-  for (auto const& e : c.a.readers.acquire()->list_events()) items.push_back(to_json(e));
+  for (auto const& e : c.a.db.read()->list_events()) items.push_back(to_json(e));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
 net::awaitable<response> get_event(call& c) {
-  auto e = c.a.readers.acquire()->find_event(c.ids.at(0));
+  auto e = c.a.db.read()->find_event(c.ids.at(0));
   if (!e) co_return error_response(c.req, not_found_error());
   co_return json_response(c.req, http::status::ok, to_json(*e));
 }
@@ -29,7 +30,7 @@ net::awaitable<response> save_event(call& c, bool create) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   std::optional<domain::id_t> id;
   if (!create) id = c.ids.at(0);
-  auto done = co_await commit_rule<domain::event>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit_rule<domain::event>(c.a.db, [&](domain::store& s) {
     return create ? domain::create_event(s, *c.who, changes) : domain::update_event(s, *c.who, *id, changes);
   });
   if (!done) co_return unavailable(c.req);
@@ -42,7 +43,7 @@ net::awaitable<response> create_event(call& c) { return save_event(c, true); }
 net::awaitable<response> update_event(call& c) { return save_event(c, false); }
 
 net::awaitable<response> get_programme(call& c) {
-  auto p = c.a.readers.acquire()->get_programme();
+  auto p = c.a.db.read()->get_programme();
   co_return json_response(c.req, http::status::ok, {{"title", p.title}, {"theme", p.theme}});
 }
 
@@ -56,7 +57,7 @@ net::awaitable<response> set_programme(call& c) {
   if (title && (domain::trim(*title).empty() || domain::utf8_length(*title) > 200)) f.add("title", "1–200 characters");
   if (theme && domain::utf8_length(*theme) > 200) f.add("theme", "at most 200 characters");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
-  auto done = co_await commit<domain::programme>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit<domain::programme>(c.a.db, [&](domain::store& s) {
     auto p = s.get_programme();
     if (title) p.title = domain::trim(*title);
     if (theme) p.theme = domain::trim(*theme);
@@ -70,7 +71,7 @@ net::awaitable<response> set_programme(call& c) {
 
 // The same content as the WebSocket's first frame, read fresh from the database.
 net::awaitable<response> board(call& c) {
-  auto b = c.a.readers.acquire()->load_board(20);
+  auto b = domain::load_board(*c.a.db.read(), 20);
   json events = json::array(), recent = json::array();
   std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
   for (auto const& e : b.events) {

@@ -24,7 +24,7 @@ net::awaitable<response> create(call& c) {
   auto in = read_registration_input(*body, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
-  auto done = co_await commit_rule<domain::registration>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit_rule<domain::registration>(c.a.db, [&](domain::store& s) {
     return domain::register_participant(s, *c.who, event_id, in, "staff");
   });
   co_return answer(c, done, http::status::created);
@@ -45,7 +45,7 @@ net::awaitable<response> search(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   q.limit = *limit;
   q.offset = *offset;
-  auto store = c.a.readers.acquire();
+  auto store = c.a.db.read();
   if (!store->find_event(q.event_id)) co_return error_response(c.req, not_found_error());
   auto page = store->search_registrations(q);
   json items = json::array();
@@ -55,14 +55,14 @@ net::awaitable<response> search(call& c) {
 }
 
 net::awaitable<response> get_one(call& c) {
-  auto r = c.a.readers.acquire()->find_registration(c.ids.at(0));
+  auto r = c.a.db.read()->find_registration(c.ids.at(0));
   if (!r) co_return error_response(c.req, not_found_error());
   co_return json_response(c.req, http::status::ok, to_json(*r, false));
 }
 
 net::awaitable<response> cancel(call& c) {
   auto id = c.ids.at(0);
-  auto done = co_await commit_rule<domain::registration>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit_rule<domain::registration>(c.a.db, [&](domain::store& s) {
     return domain::cancel_registration(s, *c.who, id);
   });
   co_return answer(c, done, http::status::ok);

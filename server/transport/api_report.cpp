@@ -66,7 +66,7 @@ json report_json(domain::report const& r) {
 }
 
 domain::report load_report(call& c) {
-  auto r = c.a.readers.acquire()->load_report();
+  auto r = c.a.db.read()->load_report();
   r.generated_at = domain::now_text();
   domain::finish_report(r);
   return r;
@@ -95,7 +95,7 @@ net::awaitable<response> get_report_xlsx(call& c) {
   }
   auto detail = "xlsx: " + std::to_string(r.events.size()) + " events, " + std::to_string(r.units.size()) +
                 " units";
-  auto audited = co_await commit<bool>(c.a.writer, [&](storage::store& w) {
+  auto audited = co_await commit<bool>(c.a.db, [&](domain::store& w) {
     w.audit(domain::now_text(), c.who->label(), "report.export", "report", detail);
     return std::pair{true, true};
   });

@@ -34,7 +34,7 @@ net::awaitable<response> tap(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::tally_answer>(
-      c.a.writer, [&](storage::store& s) { return domain::record_tally(s, *c.who, event_id, req); });
+      c.a.db, [&](domain::store& s) { return domain::record_tally(s, *c.who, event_id, req); });
   co_return answer(c, done, false);
 }
 
@@ -47,7 +47,7 @@ net::awaitable<response> undo(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::tally_answer>(
-      c.a.writer, [&](storage::store& s) { return domain::undo_tally(s, *c.who, event_id, *nonce); });
+      c.a.db, [&](domain::store& s) { return domain::undo_tally(s, *c.who, event_id, *nonce); });
   co_return answer(c, done, true);
 }
 
@@ -56,10 +56,10 @@ net::awaitable<response> counts(call& c) {
   if (c.who->event_id && *c.who->event_id != event_id)
     co_return error_response(c.req, domain::make_error(domain::error_kind::forbidden, "wrong_event",
                                                        "此设备不属于该活动 / this device is for another event"));
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   auto ev = s->find_event(event_id);
   if (!ev) co_return error_response(c.req, not_found_error());
-  co_return json_response(c.req, http::status::ok, to_json(s->tally_counts(*ev)));
+  co_return json_response(c.req, http::status::ok, to_json(s->count_tallies(*ev)));
 }
 
 }  // namespace

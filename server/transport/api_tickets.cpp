@@ -52,7 +52,7 @@ std::string ticket_html(domain::registration const& r, domain::event const& e, s
 }
 
 std::optional<domain::registration> ticket_of(call& c, std::string_view code) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   return s->find_registration_by_code(domain::normalize_code(code));
 }
 
@@ -66,10 +66,10 @@ std::string_view code_segment(request const& req) {
 net::awaitable<response> import_csv(call& c) {
   auto event_id = c.ids.at(0);
   bool dry_run = query_flag(c, "dry_run");
-  if (!c.a.readers.acquire()->find_event(event_id)) co_return error_response(c.req, not_found_error());
+  if (!c.a.db.read()->find_event(event_id)) co_return error_response(c.req, not_found_error());
   auto csv = domain::read_registration_csv(c.req.body());
   if (!csv) co_return error_response(c.req, csv.err());
-  auto report = co_await commit<domain::import_report>(c.a.writer, [&](storage::store& s) {
+  auto report = co_await commit<domain::import_report>(c.a.db, [&](domain::store& s) {
     auto r = domain::import_registrations(s, *c.who, event_id, csv.value(), dry_run);
     return std::pair{std::move(r), !dry_run};  // a dry run rolls everything back
   });
@@ -83,7 +83,7 @@ net::awaitable<response> import_csv(call& c) {
 
 net::awaitable<response> export_csv(call& c) {
   auto event_id = c.ids.at(0);
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   auto event = s->find_event(event_id);
   if (!event) co_return error_response(c.req, not_found_error());
   std::string out = "\xEF\xBB\xBF姓名,手机号,工作单位,类别,身份证号,状态,来源,报名时间,签到时间,票码\r\n";
@@ -100,7 +100,7 @@ net::awaitable<response> export_csv(call& c) {
     if (page.items.size() < static_cast<std::size_t>(q.limit)) break;
     q.offset += q.limit;
   }
-  auto audited = co_await commit<bool>(c.a.writer, [&](storage::store& w) {
+  auto audited = co_await commit<bool>(c.a.db, [&](domain::store& w) {
     w.audit(domain::now_text(), c.who->label(), "registration.export", "event:" + std::to_string(event_id), "csv");
     return std::pair{true, true};
   });
@@ -139,7 +139,7 @@ net::awaitable<response> serve_ticket(app& a, request const& req) {
   if (!r) co_return error_response(req, domain::make_error(domain::error_kind::not_found, "not_found", "票码无效 / unknown ticket"));
   auto qr = qr_svg(r->code);
   if (svg) co_return svg_response(req, *qr);
-  auto e = c.a.readers.acquire()->find_event(r->event_id);
+  auto e = c.a.db.read()->find_event(r->event_id);
   response res{http::status::ok, req.version()};
   res.set(http::field::server, "qiandao");
   res.set(http::field::content_type, "text/html; charset=utf-8");
@@ -156,7 +156,7 @@ net::awaitable<response> serve_ticket(app& a, request const& req) {
 std::vector<route> ticket_routes() {
   using http::verb;
   return {
-      {verb::post, "/api/v1/events/{id}/registrations/import", access::staff, import_csv},
+      {verb::post, "/api/v1/events/{id}/registrations/import", access::staff, import_csv, route::body::import},
       {verb::get, "/api/v1/events/{id}/registrations.csv", access::admin, export_csv},
       {verb::get, "/api/v1/qr.svg", access::staff, qr_of_text},
   };

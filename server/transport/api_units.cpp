@@ -50,7 +50,7 @@ net::awaitable<response> list_units(call& c) {
     co_return error_response(c.req, f.to_error());
   }
   json items = json::array();
-  for (auto const& u : c.a.readers.acquire()->list_units(q, kind)) items.push_back(to_json(u));
+  for (auto const& u : c.a.db.read()->list_units(q, kind)) items.push_back(to_json(u));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
@@ -64,7 +64,7 @@ net::awaitable<response> save_unit(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   std::optional<domain::id_t> id;
   if (!c.ids.empty()) id = c.ids.at(0);
-  auto done = co_await commit_rule<domain::unit>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit_rule<domain::unit>(c.a.db, [&](domain::store& s) {
     return id ? domain::update_unit(s, *c.who, *id, in) : domain::create_unit(s, *c.who, in);
   });
   co_return unit_answer(c, done, id ? http::status::ok : http::status::created);
@@ -73,7 +73,7 @@ net::awaitable<response> save_unit(call& c) {
 net::awaitable<response> import_units(call& c) {
   bool dry_run = query_flag(c, "dry_run");
   using report_result = domain::result<domain::unit_import_report>;
-  auto done = co_await commit<report_result>(c.a.writer, [&](storage::store& s) {
+  auto done = co_await commit<report_result>(c.a.db, [&](domain::store& s) {
     auto r = domain::import_units(s, *c.who, c.req.body(), dry_run);
     bool keep = r.ok() && !dry_run;  // a dry run rolls everything back
     return std::pair{std::move(r), keep};
@@ -97,14 +97,14 @@ net::awaitable<response> record_leave(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto id = c.ids.at(0);
   auto done = co_await commit_rule<domain::registration>(
-      c.a.writer, [&](storage::store& s) { return domain::record_leave(s, *c.who, id, *reason); });
+      c.a.db, [&](domain::store& s) { return domain::record_leave(s, *c.who, id, *reason); });
   co_return answer(c, done, http::status::ok);
 }
 
 net::awaitable<response> clear_leave(call& c) {
   auto id = c.ids.at(0);
   auto done = co_await commit_rule<domain::registration>(
-      c.a.writer, [&](storage::store& s) { return domain::clear_leave(s, *c.who, id); });
+      c.a.db, [&](domain::store& s) { return domain::clear_leave(s, *c.who, id); });
   co_return answer(c, done, http::status::ok);
 }
 
@@ -116,7 +116,7 @@ json quotas_json(std::vector<domain::quota> const& quotas) {
 }
 
 net::awaitable<response> get_quotas(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   auto id = c.ids.at(0);
   if (!s->find_event(id)) co_return error_response(c.req, not_found_error());
   co_return json_response(c.req, http::status::ok, quotas_json(s->list_quotas(id)));
@@ -150,7 +150,7 @@ net::awaitable<response> put_quotas(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto id = c.ids.at(0);
   auto done = co_await commit_rule<std::vector<domain::quota>>(
-      c.a.writer, [&](storage::store& s) { return domain::set_quotas(s, *c.who, id, items); });
+      c.a.db, [&](domain::store& s) { return domain::set_quotas(s, *c.who, id, items); });
   if (!done) co_return unavailable(c.req);
   if (!*done) co_return error_response(c.req, done->err());
   co_return json_response(c.req, http::status::ok, quotas_json(done->value()));
@@ -162,7 +162,7 @@ json attendance_json(domain::attendance const& a) {
 }
 
 net::awaitable<response> unit_attendance(call& c) {
-  auto s = c.a.readers.acquire();
+  auto s = c.a.db.read();
   auto ev = s->find_event(c.ids.at(0));
   if (!ev) co_return error_response(c.req, not_found_error());
   auto units = s->unit_attendance(*ev);
@@ -203,7 +203,7 @@ std::vector<route> unit_routes() {
   return {
       {verb::get, "/api/v1/units", access::kiosk, list_units},
       {verb::post, "/api/v1/units", access::admin, save_unit},
-      {verb::post, "/api/v1/units/import", access::admin, import_units},
+      {verb::post, "/api/v1/units/import", access::admin, import_units, route::body::import},
       {verb::patch, "/api/v1/units/{id}", access::admin, save_unit},
       {verb::post, "/api/v1/registrations/{id}/leave", access::staff, record_leave},
       {verb::delete_, "/api/v1/registrations/{id}/leave", access::staff, clear_leave},

@@ -125,6 +125,7 @@ void board_hub::join(std::shared_ptr<board_subscriber> s) {
     }
     auto first = self->snapshot();  // before joining, so any flush it does skips this session
     self->sessions_.insert(s);
+    ++self->live_;
     self->metrics_.board_connected();
     s->deliver(std::move(first));
   });
@@ -136,6 +137,7 @@ void board_hub::leave(board_subscriber* s) {
                            [s](auto const& p) { return p.get() == s; });
     if (it != self->sessions_.end()) {
       self->sessions_.erase(it);
+      --self->live_;
       self->metrics_.board_disconnected();
     }
   });

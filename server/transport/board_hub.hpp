@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -39,6 +40,8 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void leave(board_subscriber* s);
   void send_snapshot(std::shared_ptr<board_subscriber> s);
   void shutdown();
+  // Boards connected now (any thread): shutdown waits for them to take their close frame.
+  [[nodiscard]] std::size_t connections() const { return live_.load(); }
 
   static constexpr std::size_t recent_kept = 20;
 
@@ -66,6 +69,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::shared_ptr<std::string const> snapshot_cache_;
   std::unordered_set<std::shared_ptr<board_subscriber>> sessions_;
   bool stopped_ = false;
+  std::atomic<std::size_t> live_{0};
 };
 
 }  // namespace qiandao::transport

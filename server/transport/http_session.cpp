@@ -71,13 +71,9 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
     tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds));
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
     if (!ec && !parser.is_done()) {
-      // Spreadsheet imports may be larger than any other body.
-      std::string_view t = parser.get().target();
-      std::size_t limit = a.cfg.max_body_bytes;
-      if (t.substr(0, t.find('?')).ends_with("/registrations/import")) {
-        limit = a.cfg.max_import_bytes;
-        tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds * 6));
-      }
+      // Each route carries its own limit: spreadsheet imports may be larger than any other body.
+      std::size_t limit = r.body_limit(parser.get().method(), parser.get().target());
+      if (limit > a.cfg.max_body_bytes) tcp.expires_after(std::chrono::seconds(a.cfg.header_timeout_seconds * 6));
       if (parser.content_length() && *parser.content_length() > limit) ec = http::error::body_limit;
       else {
         parser.body_limit(limit);
@@ -119,10 +115,12 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
     }
     // The writer may take a moment under load; the answer is still owed.
     tcp.expires_never();
+    ++a.in_flight;
     response res = co_await r.handle(req, remote);
     res.keep_alive(req.keep_alive() && !a.stopping.load());
     tcp.expires_after(std::chrono::seconds(30));
     auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
+    --a.in_flight;  // shutdown waits for every owed answer to be written
     if (wec || !res.keep_alive()) break;
   }
   if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {

@@ -107,7 +107,7 @@ json to_json(domain::checkin_answer const& a, bool masked) {
   return j;
 }
 
-json to_json(storage::audit_row const& a) {
+json to_json(domain::audit_row const& a) {
   return {{"id", a.id},         {"at", a.at},         {"actor", a.actor},
           {"action", a.action}, {"target", a.target}, {"detail", a.detail}};
 }

@@ -6,7 +6,7 @@
 #include "domain/checkins.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
-#include "storage/store.hpp"
+#include "domain/store.hpp"
 
 namespace qiandao::transport {
 
@@ -23,7 +23,7 @@ json to_json(domain::event const& e);
 json to_json(domain::registration const& r, bool masked);
 json to_json(domain::device const& d);
 json to_json(domain::checkin_answer const& a, bool masked);
-json to_json(storage::audit_row const& a);
+json to_json(domain::audit_row const& a);
 json to_json(domain::unit const& u);
 json to_json(domain::tally const& t);
 // The board's event row and check-in line (already masked by the store).

@@ -1,11 +1,12 @@
 #include "transport/router.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 #include <cstdio>
 
 #include "domain/validate.hpp"
-#include "storage/sqlite.hpp"
 #include "transport/static_files.hpp"
 
 namespace qiandao::transport {
@@ -210,19 +211,41 @@ router::router(app& a) : app_(a) {
 std::optional<domain::actor> router::authenticate(request const& req) {
   using role = domain::role_kind;
   if (auto token = cookie(req, "qiandao_session")) {
-    auto s = app_.readers.acquire();
+    auto s = app_.db.read();
     if (auto row = s->find_session(domain::token_digest(*token)); row && row->expires_at > domain::now_text())
       return domain::actor{domain::user_role(row->user.role), row->user.id, row->user.username, std::nullopt};
   }
   if (auto token = bearer(req)) {
-    auto s = app_.readers.acquire();
+    auto s = app_.db.read();
     if (auto d = s->find_device_by_token(domain::token_digest(*token)))
       return domain::actor{role::kiosk, d->id, d->name, d->event_id};
   }
   return std::nullopt;
 }
 
+std::size_t router::body_limit(http::verb method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  for (auto const& r : routes_)
+    if (r.method == method && r.max_body == route::body::import && match(r.pattern, path))
+      return app_.cfg.max_import_bytes;
+  return app_.cfg.max_body_bytes;
+}
+
+namespace {
+// A free function with by-value parameters (GCC 12 and coroutine lambdas, see README).
+net::awaitable<response> dispatch_on(router* r, request const* req, std::string remote) {
+  co_return co_await r->dispatch(*req, std::move(remote));
+}
+}  // namespace
+
 net::awaitable<response> router::handle(request const& req, std::string remote) {
+  // A read may wait on a database server: the request then runs on the database pool, and
+  // the I/O thread goes on serving others.
+  if (!app_.db.reads_block()) co_return co_await dispatch(req, std::move(remote));
+  co_return co_await net::co_spawn(app_.db_pool, dispatch_on(this, &req, std::move(remote)), net::use_awaitable);
+}
+
+net::awaitable<response> router::dispatch(request const& req, std::string remote) {
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
   std::string route_name = "static";
@@ -280,7 +303,7 @@ net::awaitable<response> router::handle(request const& req, std::string remote) 
         }
       }
     }
-  } catch (storage::db_error const& e) {
+  } catch (domain::storage_error const& e) {
     std::fprintf(stderr, "qiandao: %s %s: storage: %s\n", std::string(req.method_string()).c_str(),
                  route_name.c_str(), e.what());
     res = unavailable(req);

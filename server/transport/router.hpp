@@ -42,6 +42,9 @@ struct route {
   std::string pattern;  // e.g. "/api/v1/events/{id}/registrations"
   access who;
   handler fn;
+  // How large a body the route takes: standard (1 MiB) or a spreadsheet import (16 MiB),
+  // both set in the config.
+  enum class body { standard, import } max_body = body::standard;
 };
 
 // Response builders shared by the api_*.cpp files.
@@ -78,6 +81,10 @@ class router {
  public:
   explicit router(app& a);
   net::awaitable<response> handle(request const& req, std::string remote);
+  // The body limit of the route a request line names (the default for unknown paths).
+  [[nodiscard]] std::size_t body_limit(http::verb method, std::string_view target) const;
+  // handle() without the hop to the database pool.
+  net::awaitable<response> dispatch(request const& req, std::string remote);
 
  private:
   std::optional<domain::actor> authenticate(request const& req);

@@ -4,8 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 
-#include "embedded.hpp"
-#include "storage/migrations.hpp"
+#include "domain/board.hpp"
 #include "transport/board_hub.hpp"
 #include "transport/listener.hpp"
 #include "transport/router.hpp"
@@ -13,21 +12,15 @@
 
 namespace qiandao::transport {
 
-void prepare_database(std::string const& path) {
-  storage::connection db(path, storage::connection::mode::read_write);
-  storage::migrate(db, embedded::schema());
-}
-
-server::server(config cfg) {
+server::server(config cfg, domain::database& db, qiandao::metrics& m) : metrics_(m) {
   domain::init_crypto();
-  prepare_database(cfg.db_path);
   auto address = net::ip::make_address(cfg.listen_host);
   net::ip::tcp::endpoint ep(address, cfg.listen_port);
-  app_ = std::make_unique<app>(std::move(cfg), metrics_);
+  app_ = std::make_unique<app>(std::move(cfg), metrics_, db);
   app_->hub = std::make_shared<board_hub>(ioc_.get_executor(),
-                                          app_->readers.acquire()->load_board(board_hub::recent_kept),
+                                          domain::load_board(*db.read(), board_hub::recent_kept),
                                           metrics_, std::chrono::milliseconds(app_->cfg.board_interval_ms));
-  app_->writer.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
+  db.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
   router_ = std::make_unique<router>(*app_);
   if (app_->cfg.tls_cert) tls_ = make_server_context(*app_->cfg.tls_cert, *app_->cfg.tls_key);
   listener_ = std::make_unique<listener>(ioc_, ep, *app_, *router_, tls_.get());
@@ -67,9 +60,13 @@ void server::stop() {
   app_->stopping = true;
   listener_->stop();
   app_->hub->shutdown();
-  // Every queued change is committed and answered before the I/O threads go.
-  app_->writer.stop();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let answers and close frames out
+  // Every queued change is committed and answered before the I/O threads go: the writer
+  // commits what is queued, then each owed answer is written (bounded, for a client that
+  // stopped reading), then the boards' close frames go out.
+  app_->db.stop();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while ((app_->in_flight.load() > 0 || app_->hub->connections() > 0) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ioc_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "domain/database.hpp"
 #include "metrics.hpp"
 
 namespace qiandao::transport {
@@ -19,7 +20,8 @@ class listener;
 
 class server {
  public:
-  explicit server(config cfg);  // throws on a bad database or address
+  // Serves `db` (migrated already); throws on a bad address.
+  server(config cfg, domain::database& db, qiandao::metrics& m);
   ~server();
 
   void start();                       // I/O threads run in the background
@@ -31,7 +33,7 @@ class server {
   [[nodiscard]] app& context();
 
  private:
-  qiandao::metrics metrics_;
+  qiandao::metrics& metrics_;
   boost::asio::io_context ioc_;
   std::unique_ptr<app> app_;
   std::unique_ptr<router> router_;
@@ -40,9 +42,5 @@ class server {
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 };
-
-// Opens the database file, creating it if needed, and applies migrations. Throws with a
-// message fit for the terminal when the file is newer than this binary.
-void prepare_database(std::string const& path);
 
 }  // namespace qiandao::transport

@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "domain/result.hpp"
-#include "storage/writer.hpp"
+#include "domain/database.hpp"
 
 namespace qiandao::transport {
 
@@ -19,14 +19,14 @@ namespace net = boost::asio;
 
 // A unit of work for the writer: returns its value and whether to keep its writes.
 template <class R>
-using write_fn = std::function<std::pair<R, bool>(storage::store&)>;
+using write_fn = std::function<std::pair<R, bool>(domain::store&)>;
 
 template <class R, class Handler>
-class write_job final : public storage::writer::job {
+class write_job final : public domain::write_job {
  public:
   write_job(std::unique_ptr<write_fn<R>> fn, Handler h) : fn_(std::move(fn)), handler_(std::move(h)) {}
 
-  bool run(storage::store& s) override {
+  bool run(domain::store& s) override {
     auto [value, keep] = (*fn_)(s);
     out_.emplace(std::move(value));
     return keep;
@@ -51,7 +51,7 @@ class write_job final : public storage::writer::job {
 // Only trivially copyable values (a reference, a pointer) pass through async_initiate:
 // GCC 12 mishandles non-trivial objects copied into use_awaitable's initiation frame.
 template <class R>
-net::awaitable<std::optional<R>> commit(storage::writer& w, write_fn<R> fn) {
+net::awaitable<std::optional<R>> commit(domain::database& w, write_fn<R> fn) {
   auto* raw = new write_fn<R>(std::move(fn));
   co_return co_await net::async_initiate<decltype(net::use_awaitable), void(std::optional<R>)>(
       [&w, raw](auto done) {
@@ -64,8 +64,8 @@ net::awaitable<std::optional<R>> commit(storage::writer& w, write_fn<R> fn) {
 // A domain rule on the writer: its writes are kept when it succeeds and rolled back when it
 // refuses. Empty when the batch could not be committed.
 template <class T, class Rule>
-net::awaitable<std::optional<domain::result<T>>> commit_rule(storage::writer& w, Rule rule) {
-  co_return co_await commit<domain::result<T>>(w, [&rule](storage::store& s) {
+net::awaitable<std::optional<domain::result<T>>> commit_rule(domain::database& w, Rule rule) {
+  co_return co_await commit<domain::result<T>>(w, [&rule](domain::store& s) {
     auto r = rule(s);
     bool keep = r.ok();
     return std::pair{std::move(r), keep};

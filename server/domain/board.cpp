@@ -1,0 +1,91 @@
+#include "domain/board.hpp"
+
+#include <algorithm>
+
+#include "domain/leaderboard.hpp"
+#include "domain/validate.hpp"
+
+namespace qiandao::domain {
+
+std::vector<unit_rank> rank_units(std::vector<unit_rank> out) {
+  std::sort(out.begin(), out.end(), [](auto const& a, auto const& b) {
+    auto lhs = a.checked_in * b.expected, rhs = b.checked_in * a.expected;
+    if (lhs != rhs) return lhs > rhs;
+    if (a.checked_in != b.checked_in) return a.checked_in > b.checked_in;
+    return a.unit < b.unit;
+  });
+  return out;
+}
+
+board_event board_row(store& s, event const& e) {
+  board_event b{e.id, e.title, e.kind, e.venue, e.status, e.starts_at, e.capacity, e.counts, {}, {}, {}};
+  if (!e.services.empty()) b.clinic = s.count_tallies(e);
+  b.units = rank_units(s.unit_figures(e.id));
+  if (e.kind == "competition") b.competition = competition_board(s, e.id);
+  return b;
+}
+
+board_state load_board(store& s, int recent_limit) {
+  board_state b;
+  b.prog = s.get_programme();
+  for (auto const& e : s.list_events()) b.events.push_back(board_row(s, e));
+  b.recent = s.recent_checkins(recent_limit);
+  for (auto& c : b.recent) c.masked_name = mask_name(c.masked_name);
+  return b;
+}
+
+std::vector<board_event> board_events(store& s, std::set<id_t> const& ids) {
+  std::vector<board_event> out;
+  for (id_t id : ids)
+    if (auto e = s.find_event(id)) out.push_back(board_row(s, *e));
+  return out;
+}
+
+namespace {
+
+board_draw draw_on_board(draw const& d, competition_item const& item, std::vector<competitor> const& people,
+                         std::vector<score> const& scores) {
+  board_draw bd{item.name, d.seed, d.drawn_at, {}, {}};
+  for (std::size_t i = 0; i < d.order.size(); ++i) {
+    auto who = std::find_if(people.begin(), people.end(), [&](auto const& p) { return p.registration_id == d.order[i]; });
+    if (who == people.end()) continue;  // cancelled since the draw
+    auto judged = std::count_if(scores.begin(), scores.end(), [&](auto const& sc) {
+      return sc.item_id == d.item_id && sc.registration_id == d.order[i];
+    });
+    bd.order.push_back({item.name, mask_name(who->name), who->unit, static_cast<std::int64_t>(i + 1)});
+    bd.done.push_back(judged >= item.judges);
+  }
+  return bd;
+}
+
+}  // namespace
+
+std::optional<board_competition> competition_board(store& s, id_t event_id) {
+  auto comp = s.find_competition(event_id);
+  if (!comp || comp->items.empty()) return std::nullopt;
+  auto people = s.competitors(event_id);
+  auto scores = s.live_scores(event_id);
+  auto draws = s.live_draws(event_id);
+  auto lb = compute_leaderboard(*comp, people, scores, draws);
+  board_competition b;
+  b.published = lb.published;
+  for (auto const& i : comp->items) b.items.push_back(i.name);
+  auto slot_of = [](slot const& sl) { return board_slot{sl.item, mask_name(sl.c.name), sl.c.unit, sl.position}; };
+  for (auto const& d : draws) {
+    auto item = std::find_if(comp->items.begin(), comp->items.end(), [&](auto const& i) { return i.id == d.item_id; });
+    if (item != comp->items.end()) b.draws.push_back(draw_on_board(d, *item, people, scores));
+  }
+  if (lb.now) b.now = slot_of(*lb.now);
+  if (lb.next) b.next = slot_of(*lb.next);
+  for (auto const& r : lb.individuals) {
+    if (b.ranking.size() == 10) break;
+    b.ranking.push_back({r.rank, mask_name(r.c.name), r.c.unit, r.total, r.complete});
+  }
+  for (auto const& u : lb.units) {
+    if (b.units.size() == 10) break;
+    b.units.push_back({u.rank, u.unit, u.total});
+  }
+  return b;
+}
+
+}  // namespace qiandao::domain

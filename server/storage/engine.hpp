@@ -1,0 +1,31 @@
+#pragma once
+// domain::database on either engine: the writer and the readers over one target, a SQLite
+// file or a postgresql:// URL.
+#include <string>
+
+#include "domain/database.hpp"
+#include "metrics.hpp"
+#include "storage/reader_pool.hpp"
+#include "storage/writer.hpp"
+
+namespace qiandao::storage {
+
+class engine final : public domain::database {
+ public:
+  // Migrates the schema first (throws when the database is newer than the binary or
+  // cannot be reached), then starts the writer.
+  engine(std::string const& target, metrics& m, writer::limits l);
+
+  void submit(std::unique_ptr<domain::write_job> j) override { writer_.submit(std::move(j)); }
+  lease read() override { return readers_.acquire(); }
+  void on_board_change(board_listener l) override { writer_.on_board_change(std::move(l)); }
+  void stop() override { writer_.stop(); }
+  [[nodiscard]] bool reads_block() const override { return postgres_; }
+
+ private:
+  bool postgres_;
+  reader_pool readers_;
+  writer writer_;
+};
+
+}  // namespace qiandao::storage

@@ -1,0 +1,146 @@
+#pragma once
+// The SQL each engine runs, behind one small interface: a connection, its prepared
+// statements, a transaction and a savepoint. The queries in storage/store_*.cpp are written
+// once against it; storage/sqlite/ and storage/postgres/ implement it. Nothing above storage/
+// sees this header: the domain talks to domain::store.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "domain/result.hpp"
+
+namespace qiandao::storage {
+
+enum class dialect { sqlite, postgresql };
+
+// Thrown for failures that are not a rule of the domain: I/O errors, a full disk, a lost
+// server, a corrupt file. The writer turns it into a 503 for every request in its batch.
+struct db_error : domain::storage_error {
+  enum class kind {
+    constraint,  // a unique or foreign key refused the row (SQLITE_CONSTRAINT, SQLSTATE 23xxx)
+    retry,       // deadlock or serialization failure: run the whole transaction again
+    connection,  // the server went away: reconnect, then retry
+    other,
+  };
+  db_error(kind k, std::string c, std::string const& what)
+      : domain::storage_error(what), why(k), code(std::move(c)) {}
+  kind why;
+  std::string code;  // SQLite's extended result code, or PostgreSQL's SQLSTATE
+  [[nodiscard]] bool is_constraint() const { return why == kind::constraint; }
+};
+
+class statement {
+ public:
+  virtual ~statement() = default;
+  statement() = default;
+  statement(statement const&) = delete;
+  statement& operator=(statement const&) = delete;
+
+  // Binds are 1-based, matching ?1, ?2 in the SQL.
+  statement& bind(int index, std::int64_t value) { bind_int(index, value); return *this; }
+  statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
+  statement& bind(int index, bool value) { return bind(index, std::int64_t{value ? 1 : 0}); }
+  statement& bind(int index, std::string_view value) { bind_text(index, value); return *this; }
+  statement& bind(int index, std::string const& value) { return bind(index, std::string_view(value)); }
+  statement& bind(int index, char const* value) { return bind(index, std::string_view(value)); }
+  statement& bind(int index, std::nullopt_t) { bind_null(index); return *this; }
+  template <class T>
+  statement& bind(int index, std::optional<T> const& value) {
+    return value ? bind(index, *value) : bind(index, std::nullopt);
+  }
+
+  // Advances to the next row; false when done. Resets itself when done.
+  [[nodiscard]] virtual bool step() = 0;
+  // Runs a statement that returns no rows (or whose rows are ignored).
+  void run() {
+    while (step()) {
+    }
+  }
+  virtual void reset() = 0;
+
+  [[nodiscard]] virtual std::int64_t get_int(int column) const = 0;
+  [[nodiscard]] virtual std::string get_text(int column) const = 0;
+  [[nodiscard]] virtual bool is_null(int column) const = 0;
+  [[nodiscard]] std::optional<std::string> get_optional_text(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return get_text(column);
+  }
+  [[nodiscard]] std::optional<std::int64_t> get_optional_int(int column) const {
+    if (is_null(column)) return std::nullopt;
+    return get_int(column);
+  }
+
+ protected:
+  virtual void bind_int(int index, std::int64_t value) = 0;
+  virtual void bind_text(int index, std::string_view value) = 0;
+  virtual void bind_null(int index) = 0;
+};
+
+class connection {
+ public:
+  enum class mode { read_write, read_only };
+  virtual ~connection() = default;
+  connection() = default;
+  connection(connection const&) = delete;
+  connection& operator=(connection const&) = delete;
+
+  [[nodiscard]] virtual dialect kind() const = 0;
+  virtual void exec(std::string_view sql) = 0;  // DDL and transaction control: no binds
+  // Prepared once per connection and reused; the SQL text is the key.
+  virtual statement& prepare(std::string_view sql) = 0;
+  [[nodiscard]] virtual bool in_transaction() const = 0;
+  // Resets every statement so no forgotten one pins an old read snapshot.
+  virtual void reset_all() = 0;
+  // A write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED).
+  virtual void begin_write() = 0;
+  // One consistent read snapshot over several statements (a report).
+  virtual void begin_snapshot() = 0;
+  // The schema version (SQLite: PRAGMA user_version; PostgreSQL: a table of its own).
+  virtual int schema_version() = 0;
+  virtual void set_schema_version(int v) = 0;
+  // Serialises migrations of several instances starting at once (PostgreSQL); held until
+  // the transaction ends.
+  virtual void lock_for_migration() {}
+  // Whether the connection is usable; a lost PostgreSQL connection is reopened by its owner.
+  [[nodiscard]] virtual bool healthy() const { return true; }
+};
+
+// BEGIN … COMMIT; rolls back in its destructor unless committed.
+class transaction {
+ public:
+  enum class kind { write, snapshot };
+  explicit transaction(connection& c, kind k = kind::write);
+  ~transaction();
+  transaction(transaction const&) = delete;
+  transaction& operator=(transaction const&) = delete;
+  void commit();
+
+ private:
+  connection& c_;
+  bool done_ = false;
+};
+
+// SAVEPOINT inside a transaction; rolls back to itself unless released.
+class savepoint {
+ public:
+  explicit savepoint(connection& c);
+  ~savepoint();
+  savepoint(savepoint const&) = delete;
+  savepoint& operator=(savepoint const&) = delete;
+  void release();
+
+ private:
+  connection& c_;
+  bool done_ = false;
+};
+
+// "postgresql://…" or "postgres://…" (or a libpq "host=… dbname=…" string) is PostgreSQL;
+// anything else is a SQLite file.
+[[nodiscard]] bool is_postgres_target(std::string_view target);
+// Opens a connection to the target's engine. Throws db_error when it cannot.
+std::unique_ptr<connection> open_connection(std::string const& target, connection::mode m);
+
+}  // namespace qiandao::storage

@@ -1,0 +1,191 @@
+#include "storage/sqlite/sqlite_db.hpp"
+
+#include <sqlite3.h>
+
+namespace qiandao::storage::sqlite {
+
+namespace {
+
+db_error::kind kind_of(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: return db_error::kind::constraint;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return db_error::kind::retry;
+    default: return db_error::kind::other;
+  }
+}
+
+[[noreturn]] void throw_code(int rc, std::string const& msg) {
+  throw db_error(kind_of(rc), std::to_string(rc), msg);
+}
+
+[[noreturn]] void throw_db(sqlite3* db, int rc, std::string_view context) {
+  std::string msg(context);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw_code(rc, msg);
+}
+
+class sqlite_statement final : public statement {
+ public:
+  sqlite_statement(sqlite3* db, std::string_view sql) : db_(db) {
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) throw_db(db, rc, "prepare");
+  }
+  ~sqlite_statement() override { sqlite3_finalize(stmt_); }
+
+  bool step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) {
+      reset();
+      return false;
+    }
+    // Keep the error text before reset() clears it.
+    std::string msg = sqlite3_errmsg(db_);
+    int ext = sqlite3_extended_errcode(db_);
+    reset();
+    throw_code(ext ? ext : rc, "step: " + msg);
+  }
+
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  std::int64_t get_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+
+  std::string get_text(int column) const override {
+    auto p = sqlite3_column_text(stmt_, column);
+    int n = sqlite3_column_bytes(stmt_, column);
+    return p ? std::string(reinterpret_cast<char const*>(p), static_cast<std::size_t>(n)) : std::string();
+  }
+
+  bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+ protected:
+  void bind_int(int index, std::int64_t value) override {
+    if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) throw_db(db_, rc, "bind");
+  }
+  void bind_text(int index, std::string_view value) override {
+    int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    if (rc != SQLITE_OK) throw_db(db_, rc, "bind");
+  }
+  void bind_null(int index) override {
+    if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) throw_db(db_, rc, "bind");
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Before SQLite initialises: its memory statistics take a global mutex on every
+// allocation, which we never read.
+void configure_sqlite_once() {
+  static bool const done = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace
+
+sqlite_connection::sqlite_connection(std::string const& path, mode m) {
+  configure_sqlite_once();
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
+              (m == mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw_code(rc, "open " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  // Readers and the writer meet on WAL; a short wait covers a checkpoint in progress.
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA foreign_keys = ON");
+  if (m == mode::read_write) {
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = FULL");
+  }
+}
+
+sqlite_connection::~sqlite_connection() {
+  cache_.clear();  // statements must be finalised before the handle closes
+  sqlite3_close(db_);
+}
+
+void sqlite_connection::exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw_code(sqlite3_extended_errcode(db_), "exec: " + msg);
+  }
+}
+
+statement& sqlite_connection::prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<sqlite_statement>(db_, sql)).first;
+  return *it->second;
+}
+
+void sqlite_connection::reset_all() {
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s)) sqlite3_reset(s);
+}
+
+bool sqlite_connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+int sqlite_connection::schema_version() {
+  auto& s = prepare("PRAGMA user_version");
+  int v = 0;
+  if (s.step()) v = static_cast<int>(s.get_int(0));
+  s.reset();
+  return v;
+}
+
+void sqlite_connection::set_schema_version(int v) { exec("PRAGMA user_version = " + std::to_string(v)); }
+
+void backup(std::string const& from_path, std::string const& to_path) {
+  sqlite3* from = nullptr;
+  sqlite3* to = nullptr;
+  auto close_both = [&] {
+    sqlite3_close(from);
+    sqlite3_close(to);
+  };
+  if (int rc = sqlite3_open_v2(from_path.c_str(), &from, SQLITE_OPEN_READONLY, nullptr); rc != SQLITE_OK) {
+    std::string msg = "backup: open " + from_path + ": " + sqlite3_errstr(rc);
+    close_both();
+    throw_code(rc, msg);
+  }
+  if (int rc = sqlite3_open_v2(to_path.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+      rc != SQLITE_OK) {
+    std::string msg = "backup: open " + to_path + ": " + sqlite3_errstr(rc);
+    close_both();
+    throw_code(rc, msg);
+  }
+  sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+  if (!b) {
+    std::string msg = std::string("backup: ") + sqlite3_errmsg(to);
+    int rc = sqlite3_errcode(to);
+    close_both();
+    throw_code(rc, msg);
+  }
+  int rc;
+  // Copy in steps so a busy writer is not locked out for the whole copy.
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  close_both();
+  if (rc != SQLITE_DONE) throw_code(rc, std::string("backup: ") + sqlite3_errstr(rc));
+}
+
+}  // namespace qiandao::storage::sqlite

@@ -1,0 +1,42 @@
+#pragma once
+// SQLite behind storage::connection. Only sqlite_db.cpp sees <sqlite3.h>.
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "storage/sql.hpp"
+
+struct sqlite3;
+
+namespace qiandao::storage::sqlite {
+
+class sqlite_connection final : public connection {
+ public:
+  sqlite_connection(std::string const& path, mode m);
+  ~sqlite_connection() override;
+
+  [[nodiscard]] dialect kind() const override { return dialect::sqlite; }
+  void exec(std::string_view sql) override;
+  statement& prepare(std::string_view sql) override;
+  [[nodiscard]] bool in_transaction() const override;
+  void reset_all() override;
+  void begin_write() override { exec("BEGIN IMMEDIATE"); }
+  // WAL gives each read transaction its own snapshot.
+  void begin_snapshot() override { exec("BEGIN"); }
+  int schema_version() override;
+  void set_schema_version(int v) override;
+
+ private:
+  sqlite3* db_ = nullptr;
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Looked up by string_view: no allocation per prepare() on the hot path.
+  std::unordered_map<std::string, std::unique_ptr<statement>, text_hash, std::equal_to<>> cache_;
+};
+
+// Online backup of a live database into a new file (sqlite3_backup_*).
+void backup(std::string const& from_path, std::string const& to_path);
+
+}  // namespace qiandao::storage::sqlite
