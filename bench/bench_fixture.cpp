@@ -14,7 +14,7 @@
 #include "domain/registrations.hpp"
 #include "domain/validate.hpp"
 #include "storage/store.hpp"
-#include "transport/server.hpp"
+#include "storage/migrations.hpp"
 
 using namespace qiandao;
 
@@ -24,7 +24,7 @@ namespace {
 constexpr char const* units[] = {"青浦区示范医院", "淀山湖社区卫生服务中心", "华新镇卫生院",
                                  "朱家角镇社区卫生服务中心", "区疾病预防控制中心"};
 
-domain::id_t make_event(storage::store& s, domain::actor const& admin) {
+domain::id_t make_event(storage::sql_store& s, domain::actor const& admin) {
   domain::event_changes c;
   c.title = "压测大会 / load test conference";
   c.kind = "conference";
@@ -39,19 +39,26 @@ domain::id_t make_event(storage::store& s, domain::actor const& admin) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: bench_fixture DB N\n";
+  if (argc != 3 && argc != 4) {
+    std::cerr << "usage: bench_fixture DB N [OUT]\n";
     return 2;
   }
   std::string db = argv[1];
   int n = std::stoi(argv[2]);
-  for (auto const* suffix : {"", "-wal", "-shm", ".codes", ".token"}) std::filesystem::remove(db + suffix);
+  // DB is a SQLite file (made anew) or an empty PostgreSQL database's URL; the codes and the
+  // token go beside it (for a URL: OUT given as a third argument, or ./bench-pg).
+  bool pg = storage::is_postgres_target(db);
+  std::string out = pg ? (argc > 3 ? argv[3] : "bench-pg") : db;
+  if (!pg)
+    for (auto const* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  for (auto const* suffix : {".codes", ".token"}) std::filesystem::remove(out + suffix);
   auto t0 = std::chrono::steady_clock::now();
   domain::init_crypto();
-  transport::prepare_database(db);
-  std::ofstream codes(db + ".codes");
+  std::ofstream codes(out + ".codes");
   {
-    storage::store s(db);
+    auto c = storage::open_connection(db, storage::connection::mode::read_write);
+    storage::migrate(*c);
+    storage::sql_store s(std::move(c));
     storage::transaction tx(s.db());
     domain::actor admin{domain::role_kind::admin, 0, "bench", std::nullopt};
     auto event = make_event(s, admin);
@@ -66,7 +73,7 @@ int main(int argc, char** argv) {
     auto token = domain::new_secret_token();
     s.insert_device("bench kiosk", domain::token_digest(token), std::nullopt, domain::now_text());
     tx.commit();
-    std::ofstream(db + ".token") << token << '\n';
+    std::ofstream(out + ".token") << token << '\n';
   }
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("bench_fixture: %d registrations in %s (%.1f s)\n", n, db.c_str(), s);

@@ -207,7 +207,8 @@ TEST_CASE("roll-call, then a draw among those present, reproducible from its see
   CHECK(draws == 2);
   CHECK(redraws == 1);
   srv.stop();
-  qiandao::storage::connection db(srv.db_path(), qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+    auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM draws WHERE voided_at IS NOT NULL AND void_reason = '抽签时选手未到齐'") == 1);
 }
 
@@ -320,7 +321,8 @@ TEST_CASE("judges score, correct only with a reason, and see masked names, and e
     }
   CHECK(correction_audited);
   srv.stop();
-  qiandao::storage::connection db(srv.db_path(), qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+    auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM scores") == 3);  // the corrected one kept
   CHECK(query_int(db, "SELECT count(*) FROM scores WHERE replaced_at IS NOT NULL") == 1);
 }
@@ -417,7 +419,8 @@ TEST_CASE("four judges scoring at once never lose a score", "[competitions][conc
   }
   CHECK(r["now"].is_null());
   srv.stop();
-  qiandao::storage::connection db(srv.db_path(), qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+    auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM scores") == 4 * 2 * 24);
 }
 

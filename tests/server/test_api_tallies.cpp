@@ -200,7 +200,8 @@ TEST_CASE("eight desks tapping and retrying at once never lose or double a tap",
   CHECK(served(counts, "sites", "广场西区") == desks / 2 * taps);
   for (auto const& s : counts["services"]) CHECK(s["served"] == desks * taps / 5);
   srv.stop();
-  qiandao::storage::connection db(srv.db_path(), qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+    auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM tallies") == desks * taps);
   CHECK(query_int(db, "SELECT count(DISTINCT nonce) FROM tallies") == desks * taps);
 }

@@ -84,7 +84,7 @@ TEST_CASE("50 boards follow 500 concurrent check-ins with gapless seq and exact 
   std::vector<seeded_ticket> seeded;
   std::vector<qiandao::domain::id_t> events;
   server_options opts;
-  opts.seed = [&](qiandao::storage::store& s) {
+  opts.seed = [&](qiandao::storage::sql_store& s) {
     for (auto title : {"中国医师节庆祝大会", "名医面对面义诊", "预防接种技能竞赛"}) events.push_back(seed_event(s, title));
     seeded = seed_tickets(s, events, tickets);
   };

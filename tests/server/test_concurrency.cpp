@@ -4,7 +4,8 @@
 #include <latch>
 #include <thread>
 
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "support/expect.hpp"
 #include "support/test_server.hpp"
 
@@ -92,7 +93,8 @@ TEST_CASE("8 clients scan the same ticket at once: one 201 and seven 200 with th
   }
 
   srv.stop();
-  qiandao::storage::connection db(srv.db_path(), qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+    auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM checkins") == rounds + 1);
   CHECK(query_int(db, "SELECT count(*) FROM checkins WHERE undone_at IS NULL") == rounds + 1);
   CHECK(query_int(db, "SELECT count(DISTINCT registration_id) FROM checkins WHERE undone_at IS NULL") == rounds + 1);
@@ -150,7 +152,8 @@ TEST_CASE("concurrent sign-ups never overbook: 40 at once for capacity 10", "[co
   CHECK(ev["counts"]["registered"] == 10);
 
   srv.stop();
-  qiandao::storage::connection db(srv.db_path(), qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+    auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM registrations WHERE status = 'confirmed'") == 10);
   CHECK(query_int(db, "SELECT count(*) FROM registrations") == 10);
 }

@@ -9,7 +9,8 @@
 #include <thread>
 
 #include "domain/auth.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "storage/store.hpp"
 #include "support/child_server.hpp"
 #include "support/door_load.hpp"
@@ -23,14 +24,14 @@ using namespace std::chrono_literals;
 
 TEST_CASE("SIGKILL during check-ins loses nothing acknowledged and duplicates nothing", "[crash]") {
   temp_dir dir;
-  auto db_path = dir.file("crash.db");
+  auto db_path = fresh_database(dir, "crash.db");
   auto log = dir.file("server.log");
   std::vector<seeded_ticket> tickets;
   std::string token;
   {
     qiandao::domain::init_crypto();
-    qiandao::transport::prepare_database(db_path);
-    qiandao::storage::store s(db_path);
+    auto s_owner = migrated_store(db_path);
+    auto& s = *s_owner;
     qiandao::storage::transaction tx(s.db());
     std::vector<qiandao::domain::id_t> events = {seed_event(s, "名医面对面义诊"), seed_event(s, "健康知识汇·科普智慧堂")};
     tickets = seed_tickets(s, events, 30000);  // more than three rounds scan
@@ -72,14 +73,14 @@ TEST_CASE("SIGKILL during check-ins loses nothing acknowledged and duplicates no
 
 TEST_CASE("SIGKILL while clinic desks tap loses no acknowledged tally and doubles none", "[crash][tallies]") {
   temp_dir dir;
-  auto db_path = dir.file("tallies.db");
+  auto db_path = fresh_database(dir, "tallies.db");
   auto log = dir.file("server.log");
   std::string token;
   qiandao::domain::id_t event_id = 0;
   {
     qiandao::domain::init_crypto();
-    qiandao::transport::prepare_database(db_path);
-    qiandao::storage::store s(db_path);
+    auto s_owner = migrated_store(db_path);
+    auto& s = *s_owner;
     qiandao::storage::transaction tx(s.db());
     event_id = seed_event(s, "名医面对面义诊");
     s.db()
@@ -124,7 +125,8 @@ TEST_CASE("SIGKILL while clinic desks tap loses no acknowledged tally and double
 
     server = std::make_unique<child_server>(db_path, log);
     {
-      qiandao::storage::connection db(db_path, qiandao::storage::connection::mode::read_only);
+      auto db_owner = open_db(db_path);
+    auto& db = *db_owner;
       auto& q = db.prepare("SELECT count(*) FROM tallies WHERE nonce = ?1 AND id = ?2 AND undone_at IS NULL");
       std::size_t missing = 0;
       for (auto const& [nonce, id] : acknowledged) {

@@ -13,7 +13,8 @@
 #include <mutex>
 #include <thread>
 
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "support/child_server.hpp"
 #include "support/expect.hpp"
 #include "support/hostile.hpp"
@@ -90,7 +91,7 @@ TEST_CASE("disk full: every answer is a durable 2xx or a 503, and the server rec
   qiandao::domain::id_t event_id = 0;
   server_options o;
   o.db_dir = disk.path();
-  o.seed = [&](qiandao::storage::store& s) {
+  o.seed = [&](qiandao::storage::sql_store& s) {
     event_id = seed_event(s, "名医面对面义诊");
     tickets = seed_tickets(s, {event_id}, 200);
   };
@@ -179,7 +180,8 @@ TEST_CASE("disk full: every answer is a durable 2xx or a 503, and the server rec
   temp_dir logs;
   child_server restarted(db_path, logs.file("server.log"));
   {
-    qiandao::storage::connection db(db_path, qiandao::storage::connection::mode::read_only);
+    auto db_owner = open_db(db_path);
+    auto& db = *db_owner;
     CHECK(query_text(db, "PRAGMA integrity_check") == "ok");
     CHECK(query_int(db, "SELECT count(*) FROM events e WHERE e.checked_in_count <> "
                         "(SELECT count(*) FROM checkins c WHERE c.event_id = e.id AND c.undone_at IS NULL)") == 0);

@@ -58,7 +58,7 @@ bool gapless(std::vector<json> const& frames) {
 
 // Events with long titles and venues make a snapshot of about 2.7 MB: more than loopback
 // TCP buffers hold (about 1.7 MB here), so a board that stops reading really stalls.
-void seed_padding_events(qiandao::storage::store& s, int count) {
+void seed_padding_events(qiandao::storage::sql_store& s, int count) {
   std::string words = "青浦区卫生健康系统庆祝中国医师节系列活动之名医面对面义诊健康知识汇科普智慧堂";
   std::string title;
   while (qiandao::domain::utf8_length(title) < 190) title += words;
@@ -93,7 +93,7 @@ TEST_CASE("stalled boards are dropped to a snapshot or closed while healthy boar
   std::vector<seeded_ticket> tickets;
   std::vector<qiandao::domain::id_t> events;
   server_options o;
-  o.seed = [&](qiandao::storage::store& s) {
+  o.seed = [&](qiandao::storage::sql_store& s) {
     for (auto title : {"中国医师节庆祝大会", "名医面对面义诊", "预防接种技能竞赛"}) events.push_back(seed_event(s, title));
     tickets = seed_tickets(s, events, checkins);
     seed_padding_events(s, 2000);

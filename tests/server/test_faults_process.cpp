@@ -11,7 +11,8 @@
 
 #include "domain/auth.hpp"
 #include "domain/validate.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "storage/store.hpp"
 #include "support/child_server.hpp"
 #include "support/door_load.hpp"
@@ -35,8 +36,8 @@ struct seeded_file {
 seeded_file seed_file(std::string const& path, int count) {
   seeded_file out;
   qiandao::domain::init_crypto();
-  qiandao::transport::prepare_database(path);
-  qiandao::storage::store s(path);
+  auto s_owner = migrated_store(path);
+  auto& s = *s_owner;
   qiandao::storage::transaction tx(s.db());
   std::vector<qiandao::domain::id_t> events = {seed_event(s, "名医面对面义诊"), seed_event(s, "健康知识汇·科普智慧堂")};
   out.tickets = seed_tickets(s, events, count);
@@ -98,7 +99,8 @@ TEST_CASE("backup drill: an online backup restores every check-in acknowledged b
 
   // The copy is sound, and holds every check-in answered before it began, exactly once.
   {
-    qiandao::storage::connection db(backup_path, qiandao::storage::connection::mode::read_only);
+    auto db_owner = open_db(backup_path);
+    auto& db = *db_owner;
     REQUIRE(query_text(db, "PRAGMA integrity_check") == "ok");
   }
   require_durable(backup_path, before);
@@ -123,7 +125,8 @@ TEST_CASE("backup drill: an online backup restores every check-in acknowledged b
   // The events' counts agree with the distinct check-ins in the copy: no duplicates.
   auto events = staff.get("/api/v1/events").json()["items"];
   REQUIRE(events.size() == 2);
-  qiandao::storage::connection db(backup_path, qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(backup_path);
+    auto& db = *db_owner;
   for (auto const& e : events) {
     auto id = std::to_string(e["id"].get<std::int64_t>());
     CHECK(e["counts"]["checked_in"] == query_int(db, "SELECT count(DISTINCT registration_id) FROM checkins "
@@ -134,7 +137,7 @@ TEST_CASE("backup drill: an online backup restores every check-in acknowledged b
 
 TEST_CASE("SIGTERM while check-ins flow: nothing answered is lost, boards get 1001, exit 0", "[faults]") {
   temp_dir dir;
-  auto db_path = dir.file("shutdown.db");
+  auto db_path = fresh_database(dir, "shutdown.db");
   auto log = dir.file("server.log");
   auto seeded = seed_file(db_path, 6000);
 
@@ -169,7 +172,8 @@ TEST_CASE("SIGTERM while check-ins flow: nothing answered is lost, boards get 10
   REQUIRE(acks.size() > 0);
   require_durable(db_path, acks);
   // Whatever was refused while stopping was refused cleanly, and saved nothing.
-  qiandao::storage::connection db(db_path, qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(db_path);
+    auto& db = *db_owner;
   for (auto const& r : refusals) {
     INFO("refused nonce " << r.nonce);
     CHECK(r.status == 503);

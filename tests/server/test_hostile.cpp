@@ -27,7 +27,7 @@ struct hostile_fixture {
 
   explicit hostile_fixture(std::function<void(qiandao::config&)> configure = {}) {
     server_options o;
-    o.seed = [this](qiandao::storage::store& s) {
+    o.seed = [this](qiandao::storage::sql_store& s) {
       event_id = seed_event(s, "名医面对面义诊");
       tickets = seed_tickets(s, {event_id}, 10);
     };

@@ -27,7 +27,7 @@ long long ms_since(clock_type::time_point t) {
 server_options with_tickets(std::vector<seeded_ticket>& tickets, int count,
                             std::function<void(qiandao::config&)> configure = {}) {
   server_options o;
-  o.seed = [&tickets, count](qiandao::storage::store& s) {
+  o.seed = [&tickets, count](qiandao::storage::sql_store& s) {
     tickets = seed_tickets(s, {seed_event(s, "名医面对面义诊")}, count);
   };
   o.configure = std::move(configure);

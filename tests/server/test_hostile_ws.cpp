@@ -32,7 +32,7 @@ std::int64_t wait_for_gauge(test_server& srv, std::int64_t want, std::chrono::mi
 
 server_options one_event(std::vector<seeded_ticket>& tickets) {
   server_options o;
-  o.seed = [&tickets](qiandao::storage::store& s) {
+  o.seed = [&tickets](qiandao::storage::sql_store& s) {
     tickets = seed_tickets(s, {seed_event(s, "中国医师节庆祝大会")}, 5);
   };
   return o;

@@ -154,7 +154,8 @@ TEST_CASE("the report is for admins only", "[report]") {
     require_error(srv.as_kiosk().get(path), 403, "forbidden");
     require_error(srv.as("admin").post(path, json::object()), 405, "method_not_allowed");
   }
-  connection db(srv.db_path(), connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+  auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM audit_log WHERE action = 'report.export'") == 0);
 }
 
@@ -201,7 +202,8 @@ TEST_CASE("a full disk under the workbook answers 503 and audits nothing", "[rep
   auto res = srv.as("admin").get("/api/v1/report.xlsx");
   require_error(res, 503, "unavailable");
   CHECK(leftover_workbooks(disk.path()).empty());
-  connection db(srv.db_path(), connection::mode::read_only);
+  auto db_owner = open_db(srv.db_path());
+  auto& db = *db_owner;
   CHECK(query_int(db, "SELECT count(*) FROM audit_log WHERE action = 'report.export'") == 0);
 
   std::filesystem::remove(disk.path() / "filler");  // space again: the same request works

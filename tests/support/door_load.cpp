@@ -3,7 +3,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "support/http_client.hpp"
 
 namespace qiandao::test {
@@ -89,7 +90,8 @@ std::vector<std::string> replay(unsigned short port, std::string const& token, s
 
 // Every acknowledged check-in is in the file exactly once, at the time it was answered.
 void require_durable(std::string const& db_path, std::vector<ack> const& acks) {
-  qiandao::storage::connection db(db_path, qiandao::storage::connection::mode::read_only);
+  auto db_owner = open_db(db_path);
+    auto& db = *db_owner;
   CHECK(query_text(db, "PRAGMA integrity_check") == "ok");
   CHECK(query_int(db, "SELECT count(*) FROM (SELECT registration_id FROM checkins WHERE undone_at IS NULL "
                       "GROUP BY registration_id HAVING count(*) > 1)") == 0);

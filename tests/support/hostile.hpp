@@ -8,7 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "support/expect.hpp"
 #include "support/http_client.hpp"
 #include "support/test_server.hpp"
@@ -72,7 +73,8 @@ inline void require_alive(test_server& srv) {
 
 // Events, registrations and check-ins as one string, to compare before and after.
 inline std::string data_fingerprint(std::string const& db_path) {
-  storage::connection db(db_path, storage::connection::mode::read_only);
+  auto db_owner = open_db(db_path);
+    auto& db = *db_owner;
   return query_text(db,
                     "SELECT (SELECT count(*) FROM events) || '|' || (SELECT count(*) FROM registrations) || '|' ||"
                     " (SELECT count(*) FROM checkins) || '|' ||"

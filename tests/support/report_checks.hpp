@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite.hpp"
+#include "storage/sql.hpp"
+#include "support/test_db.hpp"
 #include "support/test_server.hpp"
 #include "support/xlsx_reader.hpp"
 
@@ -25,8 +26,9 @@ inline std::string sql_text(std::string const& s) {
 
 // Figures from the database file (opened read-only beside the running server).
 struct sql_figures {
-  storage::connection db;
-  explicit sql_figures(std::string const& path) : db(path, storage::connection::mode::read_only) {}
+  std::unique_ptr<storage::connection> owner;
+  storage::connection& db;
+  explicit sql_figures(std::string const& target) : owner(open_db(target)), db(*owner) {}
   std::int64_t count(std::string const& sql) { return query_int(db, sql); }
 
   std::int64_t registered(std::int64_t e, std::string const& status = "confirmed") {

@@ -9,7 +9,9 @@
 #include "domain/events.hpp"
 #include "domain/registrations.hpp"
 #include "domain/validate.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/engine.hpp"
+#include "storage/migrations.hpp"
+#include "support/test_db.hpp"
 #include "transport/server.hpp"
 
 namespace qiandao::test {
@@ -33,18 +35,19 @@ std::string describe(http_response const& r) {
 }  // namespace
 
 test_server::test_server(server_options opts)
-    : db_path_(opts.db_dir ? *opts.db_dir + "/qiandao.db" : dir_.file("qiandao.db")) {
+    : db_path_(opts.db_dir ? *opts.db_dir + "/qiandao.db" : fresh_database(dir_)) {
   domain::init_crypto();
-  transport::prepare_database(db_path_);
   {
-    storage::store s(db_path_);
+    auto db = open_db(db_path_, storage::connection::mode::read_write);
+    storage::migrate(*db);
+    storage::sql_store s(std::move(db));
     storage::transaction tx(s.db());
     auto now = domain::now_text();
     if (!s.insert_user("admin", hash_for("admin"), "admin", now) ||
         !s.insert_user("staff", hash_for("staff"), "staff", now))
       throw std::runtime_error("could not create the test users");
     kiosk_token_ = seed_device(s, "门口1");
-    kiosk_id_ = s.db().last_insert_id();
+    kiosk_id_ = s.find_device_by_token(domain::token_digest(kiosk_token_))->id;
     if (opts.seed) opts.seed(s);
     tx.commit();
   }
@@ -56,7 +59,8 @@ test_server::test_server(server_options opts)
   cfg.board_token = opts.board_token;
   cfg.allowed_origins = opts.allowed_origins;
   if (opts.configure) opts.configure(cfg);
-  server_ = std::make_unique<transport::server>(cfg);
+  engine_ = std::make_unique<storage::engine>(cfg.db_path, metrics_, storage::writer::limits{cfg.max_batch, cfg.max_queue});
+  server_ = std::make_unique<transport::server>(cfg, *engine_, metrics_);
   server_->start();
   port_ = server_->port();
 }
@@ -181,7 +185,7 @@ std::int64_t metric_value(std::string const& metrics_text, std::string const& sa
   return std::stoll(metrics_text.substr(at + key.size() - 1));
 }
 
-domain::id_t seed_event(storage::store& s, std::string const& title,
+domain::id_t seed_event(domain::store& s, std::string const& title,
                         std::optional<std::int64_t> capacity) {
   domain::event_changes in;
   in.title = title;
@@ -195,7 +199,7 @@ domain::id_t seed_event(storage::store& s, std::string const& title,
   return made->id;
 }
 
-std::vector<seeded_ticket> seed_tickets(storage::store& s, std::vector<domain::id_t> const& events,
+std::vector<seeded_ticket> seed_tickets(domain::store& s, std::vector<domain::id_t> const& events,
                                         int count, int first_index) {
   std::vector<seeded_ticket> out;
   out.reserve(static_cast<std::size_t>(count));
@@ -227,7 +231,7 @@ std::string query_text(storage::connection& db, std::string const& sql) {
   return v;
 }
 
-std::string seed_device(storage::store& s, std::string const& name,
+std::string seed_device(domain::store& s, std::string const& name,
                         std::optional<domain::id_t> event_id) {
   auto token = domain::new_secret_token();
   s.insert_device(name, domain::token_digest(token), event_id, domain::now_text());

@@ -15,12 +15,17 @@
 
 #include "config.hpp"
 #include "domain/model.hpp"
+#include "metrics.hpp"
 #include "storage/store.hpp"
+#include "support/test_db.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qiandao::transport {
 class server;
+}
+namespace qiandao::storage {
+class engine;
 }
 
 namespace qiandao::test {
@@ -31,7 +36,7 @@ struct server_options {
   std::optional<std::string> board_token;
   std::vector<std::string> allowed_origins;
   // Runs inside one transaction on the new database before the server starts.
-  std::function<void(storage::store&)> seed;
+  std::function<void(storage::sql_store&)> seed;
   // Changes the server's config (limits, timeouts, web root…) before it starts.
   std::function<void(config&)> configure;
   // Where the database file goes instead of the fixture's own temp dir (e.g. a small tmpfs).
@@ -47,6 +52,7 @@ class test_server {
 
   [[nodiscard]] unsigned short port() const { return port_; }
   [[nodiscard]] std::string base_url() const;  // http://127.0.0.1:PORT
+  // The --db target: a SQLite file, or a postgresql:// URL when the test runs on PostgreSQL.
   [[nodiscard]] std::string const& db_path() const { return db_path_; }
   [[nodiscard]] std::string const& kiosk_token() const { return kiosk_token_; }
   [[nodiscard]] domain::id_t kiosk_id() const { return kiosk_id_; }
@@ -73,6 +79,8 @@ class test_server {
   std::string db_path_;
   std::string kiosk_token_;
   domain::id_t kiosk_id_ = 0;
+  qiandao::metrics metrics_;
+  std::unique_ptr<storage::engine> engine_;
   std::unique_ptr<transport::server> server_;
   unsigned short port_ = 0;
   std::mutex mutex_;
@@ -97,17 +105,17 @@ struct seeded_ticket {
   std::string code, name, phone;
 };
 
-domain::id_t seed_event(storage::store& s, std::string const& title,
+domain::id_t seed_event(domain::store& s, std::string const& title,
                         std::optional<std::int64_t> capacity = std::nullopt);
 // `count` confirmed registrations spread round-robin over `events`, people first_index…
-std::vector<seeded_ticket> seed_tickets(storage::store& s, std::vector<domain::id_t> const& events,
+std::vector<seeded_ticket> seed_tickets(domain::store& s, std::vector<domain::id_t> const& events,
                                         int count, int first_index = 0);
 // One value from a query with no binds (test-made SQL only), e.g. "SELECT count(*) …".
 std::int64_t query_int(storage::connection& db, std::string const& sql);
 std::string query_text(storage::connection& db, std::string const& sql);
 
 // A kiosk device; returns its bearer token.
-std::string seed_device(storage::store& s, std::string const& name,
+std::string seed_device(domain::store& s, std::string const& name,
                         std::optional<domain::id_t> event_id = std::nullopt);
 
 }  // namespace qiandao::test

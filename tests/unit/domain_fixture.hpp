@@ -1,6 +1,6 @@
 #pragma once
-// The database fixture the domain tests share: a freshly migrated SQLite file in its own temp
-// directory, an admin, one-transaction writer jobs, events and sign-ups made from a per-file
+// The database fixture the domain tests share: a freshly migrated database (a SQLite file in its
+// own temp directory, or a new PostgreSQL database), an admin, one-transaction writer jobs, events and sign-ups made from a per-file
 // template, fresh nonces, and the counts the tests compare against the tables.
 #include <cstdint>
 #include <optional>
@@ -16,14 +16,15 @@
 #include "storage/migrations.hpp"
 #include "storage/store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_db.hpp"
 
 namespace qiandao::test {
 
-// The path, once the file there is migrated to the latest schema.
-inline std::string migrated(std::string path) {
-  storage::connection db(path, storage::connection::mode::read_write);
-  storage::migrate(db, embedded::schema());
-  return path;
+// The target, once the database there is migrated to the latest schema.
+inline std::string migrated(std::string target) {
+  auto db = open_db(target, storage::connection::mode::read_write);
+  storage::migrate(*db);
+  return target;
 }
 
 // What a file's events have in common; capacity, waitlist and walk-ins are per event.
@@ -57,7 +58,7 @@ struct domain_fixture {
       : event_(std::move(event)), participant_(std::move(participant)), nonce_(std::move(nonce)) {}
 
   temp_dir dir;
-  storage::store s{migrated(dir.file("qiandao.db"))};
+  storage::sql_store s{migrated(fresh_database(dir))};
   domain::actor admin{domain::role_kind::admin, 1, "admin", std::nullopt};
 
   // One writer job: kept when the rule succeeded, rolled back when it refused.
