@@ -91,10 +91,10 @@ std::vector<std::string> replay(unsigned short port, std::string const& token, s
 // Every acknowledged check-in is in the file exactly once, at the time it was answered.
 void require_durable(std::string const& db_path, std::vector<ack> const& acks) {
   auto db_owner = open_db(db_path);
-    auto& db = *db_owner;
-  CHECK(query_text(db, "PRAGMA integrity_check") == "ok");
+  auto& db = *db_owner;
+  CHECK(integrity_ok(db));
   CHECK(query_int(db, "SELECT count(*) FROM (SELECT registration_id FROM checkins WHERE undone_at IS NULL "
-                      "GROUP BY registration_id HAVING count(*) > 1)") == 0);
+                      "GROUP BY registration_id HAVING count(*) > 1) AS dup") == 0);
   CHECK(query_int(db, "SELECT count(*) FROM checkins") ==
         query_int(db, "SELECT count(DISTINCT registration_id) FROM checkins WHERE undone_at IS NULL"));
   // The board's counters agree with the rows they count.

@@ -74,14 +74,16 @@ inline void require_alive(test_server& srv) {
 // Events, registrations and check-ins as one string, to compare before and after.
 inline std::string data_fingerprint(std::string const& db_path) {
   auto db_owner = open_db(db_path);
-    auto& db = *db_owner;
+  auto& db = *db_owner;
+  std::string const agg = db.kind() == storage::dialect::sqlite ? "group_concat(x, ';')" : "string_agg(x, ';')";
   return query_text(db,
                     "SELECT (SELECT count(*) FROM events) || '|' || (SELECT count(*) FROM registrations) || '|' ||"
                     " (SELECT count(*) FROM checkins) || '|' ||"
-                    " (SELECT coalesce(group_concat(x, ';'), '') FROM (SELECT id || ',' || title || ',' ||"
-                    "   coalesce(capacity, '-') || ',' || status || ',' || checked_in_count AS x FROM events ORDER BY id)) || '|' ||"
-                    " (SELECT coalesce(group_concat(x, ';'), '') FROM (SELECT id || ',' || name || ',' || phone || ',' ||"
-                    "   status || ',' || coalesce(checked_in_at, '-') AS x FROM registrations ORDER BY id))");
+                    " (SELECT coalesce(" + agg + ", '') FROM (SELECT id || ',' || title || ',' ||"
+                    "   coalesce(CAST(capacity AS TEXT), '-') || ',' || status || ',' || checked_in_count AS x"
+                    "   FROM events ORDER BY id) AS e) || '|' ||"
+                    " (SELECT coalesce(" + agg + ", '') FROM (SELECT id || ',' || name || ',' || phone || ',' ||"
+                    "   status || ',' || coalesce(checked_in_at, '-') AS x FROM registrations ORDER BY id) AS r)");
 }
 
 }  // namespace qiandao::test

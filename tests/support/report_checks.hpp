@@ -44,10 +44,13 @@ struct sql_figures {
     return count("SELECT count(*) FROM registrations WHERE event_id = " + std::to_string(e) +
                  " AND status = 'confirmed' AND source = 'walk_in'");
   }
-  // As instants (unixepoch reads the offsets), not as text.
+  // As instants (each engine reads the offsets), not as text.
   std::int64_t late(std::string const& where) {
+    bool sqlite = db.kind() == storage::dialect::sqlite;
+    std::string const later = sqlite ? "unixepoch(r.checked_in_at) > unixepoch(e.starts_at)"
+                                     : "CAST(r.checked_in_at AS timestamptz) > CAST(e.starts_at AS timestamptz)";
     return count("SELECT count(*) FROM registrations r, events e WHERE e.id = r.event_id AND r.status = 'confirmed'"
-                 " AND r.checked_in_at IS NOT NULL AND unixepoch(r.checked_in_at) > unixepoch(e.starts_at) AND " + where);
+                 " AND r.checked_in_at IS NOT NULL AND " + later + " AND " + where);
   }
   std::int64_t leave(std::string const& where) {
     return count("SELECT count(*) FROM registrations WHERE status = 'confirmed' AND leave_reason IS NOT NULL"
@@ -84,7 +87,7 @@ inline void require_event_figures(sql_figures& db, json const& e) {
   CHECK(by_service == e["served"]);
   CHECK(e["services"].size() == std::size_t(db.count(
       "SELECT count(*) FROM (SELECT name FROM event_services WHERE event_id = " + std::to_string(id) +
-      " UNION SELECT service FROM tallies WHERE undone_at IS NULL AND event_id = " + std::to_string(id) + ")")));
+      " UNION SELECT service FROM tallies WHERE undone_at IS NULL AND event_id = " + std::to_string(id) + ") AS names")));
 }
 
 inline void require_unit_figures(sql_figures& db, json const& u) {
@@ -148,7 +151,7 @@ inline void require_database_figures(sql_figures& db, json const& r) {
 
   // One row per event, site and service with live tallies.
   CHECK(r["services"].size() == std::size_t(db.count(
-      "SELECT count(*) FROM (SELECT DISTINCT event_id, site, service FROM tallies WHERE undone_at IS NULL)")));
+      "SELECT count(*) FROM (SELECT DISTINCT event_id, site, service FROM tallies WHERE undone_at IS NULL) AS live")));
   for (auto const& s : r["services"]) {
     CHECK(s["served"] == db.served("event_id = " + std::to_string(s["event_id"].get<std::int64_t>()) + " AND site = " +
                                    sql_text(s["site"]) + " AND service = " + sql_text(s["service"])));

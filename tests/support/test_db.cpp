@@ -48,6 +48,13 @@ std::unique_ptr<storage::sql_store> migrated_store(std::string const& target) {
   return std::make_unique<storage::sql_store>(std::move(db));
 }
 
+bool integrity_ok(storage::connection& db) {
+  auto& q = db.prepare(db.kind() == storage::dialect::sqlite ? "PRAGMA integrity_check" : "SELECT 'ok'");
+  bool ok = q.step() && q.get_text(0) == "ok";
+  q.reset();
+  return ok;
+}
+
 std::unique_ptr<storage::connection> open_db(std::string const& target, storage::connection::mode m) {
   return storage::open_connection(target, m);
 }

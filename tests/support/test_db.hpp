@@ -20,6 +20,9 @@ std::string fresh_database(temp_dir const& dir, std::string const& file = "qiand
 // A read-write store on the target, migrated to the latest schema (for seeding before a
 // server starts; pair with storage::transaction on its db()).
 std::unique_ptr<storage::sql_store> migrated_store(std::string const& target);
+// SQLite's integrity_check on a file; PostgreSQL guards its own pages (checksums, WAL), so
+// there it only checks the connection answers.
+bool integrity_ok(storage::connection& db);
 std::unique_ptr<storage::connection> open_db(std::string const& target,
                                              storage::connection::mode m = storage::connection::mode::read_only);
 

@@ -284,8 +284,8 @@ TEST_CASE("a version 2 database keeps its users and devices through 003 and acce
   CHECK(scalar(db, "SELECT count(*) FROM devices") == 1);
   db.exec("INSERT INTO users (username, password_hash, role, created_at) VALUES "
           "('zhao', 'h3', 'judge', '2024-08-01T10:00:00+08:00')");
-  db.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES "
-          "('u', 3, '2024-08-01T10:00:00+08:00', '2099-01-01T00:00:00+08:00')");
+  db.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) SELECT "
+          "'u', id, '2024-08-01T10:00:00+08:00', '2099-01-01T00:00:00+08:00' FROM users WHERE username = 'zhao'");
   CHECK_THROWS_AS(db.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES "
                           "('v', 99, '2024-08-01T10:00:00+08:00', '2099-01-01T00:00:00+08:00')"),
                   st::db_error);  // the foreign key still points at users

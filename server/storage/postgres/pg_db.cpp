@@ -112,9 +112,10 @@ class pg_statement final : public statement {
     auto n = static_cast<std::size_t>(params_);
     std::vector<unsigned int> types(n, text_oid);
     std::vector<char const*> values(n, nullptr);
+    // A NULL leaves its type to the server; a number the SQL never uses stays text.
     for (std::size_t i = 0; i < n && i < values_.size(); ++i) {
       if (values_[i]) values[i] = values_[i]->c_str();
-      types[i] = values_[i] ? types_[i] : 0;
+      types[i] = types_[i];
     }
     std::string const& name = prepared_name(types);
     PGresult* r = PQexecPrepared(c_.raw(), name.c_str(), params_, values.data(), nullptr, nullptr, 0);
