@@ -1,10 +1,21 @@
-# qiandao_embed(<target> NAME <fn> BASE <dir> FILES <relative paths...>)
+# qiandao_embed(<target> NAME <fn> BASE <dir> [IF_MISSING <hint>] FILES <relative paths...>)
 # Builds a static library whose function `qiandao::embedded::<fn>()` returns every file's
 # bytes, so the binary serves its own schema and web assets with nothing beside it.
+# Every file must exist when CMake configures: a missing one stops here, with IF_MISSING
+# saying how to get it, rather than as "No rule to make target" halfway through a build.
 set(QIANDAO_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/embed_file.cmake)
 
 function(qiandao_embed target)
-  cmake_parse_arguments(E "" "NAME;BASE" "FILES" ${ARGN})
+  cmake_parse_arguments(E "" "NAME;BASE;IF_MISSING" "FILES" ${ARGN})
+  set(missing "")
+  foreach(rel IN LISTS E_FILES)
+    if(NOT EXISTS ${E_BASE}/${rel})
+      string(APPEND missing "\n  ${E_BASE}/${rel}")
+    endif()
+  endforeach()
+  if(missing)
+    message(FATAL_ERROR "Files to embed in the binary are missing:${missing}\n${E_IF_MISSING}")
+  endif()
   set(outdir ${CMAKE_CURRENT_BINARY_DIR}/${target})
   set(parts "")
   set(index "")

@@ -87,7 +87,8 @@ int user_add(std::vector<std::string> args) {
   if (role != "admin" && role != "staff" && role != "judge")
     throw usage_error("--role must be admin, staff or judge");
   std::string const& name = args[0];
-  if (name.empty() || name.size() > 64) throw usage_error("NAME must be 1–64 characters");
+  if (name.empty() || name.size() > 64 || domain::has_control_chars(name))
+    throw usage_error("NAME must be 1–64 characters, without control characters");
   std::string pw = read_password();
   if (pw.size() < 10) {
     std::cerr << "qiandao: the password must have at least 10 characters\n";
@@ -112,6 +113,8 @@ int device_add(std::vector<std::string> args) {
   std::string db = take_flag(args, "--db").value_or("qiandao.db");
   auto event = take_flag(args, "--event");
   if (args.size() != 1) throw usage_error("device add takes one NAME");
+  if (args[0].empty() || domain::has_control_chars(args[0]))
+    throw usage_error("NAME must not be empty or hold control characters");
   domain::init_crypto();
   auto s = open_store(db);
   std::optional<domain::id_t> event_id;

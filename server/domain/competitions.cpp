@@ -26,6 +26,15 @@ error published_error() {
 
 std::string target(id_t event_id) { return "event:" + std::to_string(event_id); }
 
+// A redraw, correction or unpublish reason: 1–200 characters on one line.
+std::optional<error> bad_reason(std::string const& reason, char const* field, char const* why) {
+  field_errors f;
+  if (reason.empty() || !is_valid_utf8(reason) || utf8_length(reason) > 200) f.add(field, why);
+  else if (has_control_chars(reason)) f.add(field, control_chars_message);
+  else return std::nullopt;
+  return f.to_error();
+}
+
 std::optional<competition_item> item_of(competition const& c, id_t item_id) {
   for (auto const& i : c.items)
     if (i.id == item_id) return i;
@@ -81,6 +90,7 @@ void check_items(std::vector<competition_item>& items, field_errors& f) {
     it.station = trim(it.station);
     if (it.name.empty() || !is_valid_utf8(it.name) || utf8_length(it.name) > 50)
       f.add(at + ".name", "须为 1–50 字 / 1–50 characters");
+    else if (has_control_chars(it.name)) f.add(at + ".name", control_chars_message);
     else if (!names.insert(it.name).second)
       f.add(at + ".name", "项目名称重复 / listed twice");
     if (it.max_score <= 0 || it.max_score > 100000) f.add(at + ".max_score", "须为 0.01–1000 / 0.01–1000");
@@ -88,6 +98,7 @@ void check_items(std::vector<competition_item>& items, field_errors& f) {
       f.add(at + ".time_limit_s", "须为 1–86400 秒 / 1–86400 seconds");
     if (it.judges < 1 || it.judges > 20) f.add(at + ".judges", "须为 1–20 / 1–20");
     if (!is_valid_utf8(it.station) || utf8_length(it.station) > 50) f.add(at + ".station", "太长 / too long");
+    else if (has_control_chars(it.station)) f.add(at + ".station", control_chars_message);
     if (it.roll_call_deadline) {
       if (auto t = normalize_time(*it.roll_call_deadline)) it.roll_call_deadline = *t;
       else f.add(at + ".roll_call_deadline", "时间格式应为 RFC 3339 / must be an RFC 3339 time");
@@ -197,11 +208,8 @@ result<draw> run_draw(store& s, actor const& who, id_t event_id, id_t item_id,
     std::string reason = trim(*redraw_reason);
     if (!who.is_admin())
       return make_error(error_kind::forbidden, "forbidden", "只有管理员可以重新抽签 / only an admin may redraw");
-    if (reason.empty() || !is_valid_utf8(reason) || utf8_length(reason) > 200) {
-      field_errors f;
-      f.add("redraw_reason", "请说明重抽理由（1–200 字）/ give a reason (1–200 characters)");
-      return f.to_error();
-    }
+    if (auto bad = bad_reason(reason, "redraw_reason", "请说明重抽理由（1–200 字）/ give a reason (1–200 characters)"))
+      return *bad;
     s.void_draw(live->id, now, who.label(), reason);
     s.audit(now, who.label(), "competition.redraw", target(event_id),
             "item:" + std::to_string(item_id) + " voided draw:" + std::to_string(live->id) + " " + reason);
@@ -266,11 +274,8 @@ result<score_answer> enter_score(store& s, actor const& who, id_t event_id, scor
       e.ids["score_id"] = earlier->id;
       return e;
     }
-    if (reason.empty() || !is_valid_utf8(reason) || utf8_length(reason) > 200) {
-      field_errors f;
-      f.add("reason", "请说明更正理由（1–200 字）/ give a reason (1–200 characters)");
-      return f.to_error();
-    }
+    if (auto bad = bad_reason(reason, "reason", "请说明更正理由（1–200 字）/ give a reason (1–200 characters)"))
+      return *bad;
     sc.reason = reason;
     sc.replaces = earlier->id;
   }
@@ -301,11 +306,8 @@ result<competition> publish_results(store& s, actor const& who, id_t event_id, b
     s.audit(now, who.label(), "competition.publish", target(event_id), "results final");
   } else {
     std::string reason = trim(raw_reason);
-    if (reason.empty() || !is_valid_utf8(reason) || utf8_length(reason) > 200) {
-      field_errors f;
-      f.add("reason", "请说明撤回理由（1–200 字）/ give a reason (1–200 characters)");
-      return f.to_error();
-    }
+    if (auto bad = bad_reason(reason, "reason", "请说明撤回理由（1–200 字）/ give a reason (1–200 characters)"))
+      return *bad;
     if (!comp->published_at) return *comp;
     s.set_published(event_id, std::nullopt, std::nullopt);
     s.audit(now, who.label(), "competition.unpublish", target(event_id), reason);

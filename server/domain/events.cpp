@@ -19,10 +19,20 @@ bool one_of(std::array<std::string_view, N> const& set, std::string const& v) {
 }
 
 void check_text(field_errors& f, char const* field, std::string const& v, std::size_t max,
-                bool required) {
+                bool required, bool multi_line = false) {
   if (!is_valid_utf8(v)) f.add(field, "不是有效的文字 / not valid UTF-8 text");
   else if (required && trim(v).empty()) f.add(field, "必填 / required");
   else if (utf8_length(v) > max) f.add(field, "太长 / too long (max " + std::to_string(max) + ")");
+  else if (has_control_chars(v, multi_line)) f.add(field, control_chars_message);
+}
+
+// One error per list: the first bad name says what is wrong.
+bool check_name(field_errors& f, char const* field, std::string const& n, std::size_t max,
+                std::string const& why) {
+  if (n.empty() || !is_valid_utf8(n) || utf8_length(n) > max) f.add(field, why);
+  else if (has_control_chars(n)) f.add(field, control_chars_message);
+  else return true;
+  return false;
 }
 
 // Applies the changes onto `e`, collecting every field error rather than stopping at one.
@@ -46,10 +56,7 @@ void apply(event& e, event_changes const& in, field_errors& f) {
     for (auto const& n : *given) out.push_back(trim(n));
     if (out.size() > 20) f.add(field, "最多 20 个 / at most 20");
     for (std::size_t i = 0; i < out.size(); ++i) {
-      if (out[i].empty() || !is_valid_utf8(out[i]) || utf8_length(out[i]) > 30) {
-        f.add(field, "每项须为 1–30 字 / each name 1–30 characters");
-        break;
-      }
+      if (!check_name(f, field, out[i], 30, "每项须为 1–30 字 / each name 1–30 characters")) break;
       if (std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i), out[i]) !=
           out.begin() + static_cast<std::ptrdiff_t>(i)) {
         f.add(field, "名称重复：" + out[i] + " / listed twice");
@@ -61,18 +68,14 @@ void apply(event& e, event_changes const& in, field_errors& f) {
   names("sites", in.sites, e.sites);
   check_text(f, "title", e.title, 200, true);
   check_text(f, "venue", e.venue, 200, false);
-  check_text(f, "description", e.description, 5000, false);
+  check_text(f, "description", e.description, 5000, false, true);
   if (!one_of(kinds, e.kind)) f.add("kind", "未知类型 / unknown kind");
   if (!one_of(statuses, e.status)) f.add("status", "未知状态 / unknown status");
   if (e.capacity && (*e.capacity < 0 || *e.capacity > 1000000))
     f.add("capacity", "须为 0–1000000 或留空 / must be 0–1000000 or null");
   if (e.lead_departments.size() > 20) f.add("lead_departments", "最多 20 个 / at most 20");
-  for (auto const& d : e.lead_departments) {
-    if (d.empty() || !is_valid_utf8(d) || utf8_length(d) > 50) {
-      f.add("lead_departments", "科室名须为 1–50 字 / each name 1–50 characters");
-      break;
-    }
-  }
+  for (auto const& d : e.lead_departments)
+    if (!check_name(f, "lead_departments", d, 50, "科室名须为 1–50 字 / each name 1–50 characters")) break;
   auto check_time = [&](char const* field, std::optional<std::string> const& raw, std::string& out) {
     if (!raw) return;
     if (auto t = normalize_time(*raw)) out = *t;

@@ -24,13 +24,16 @@ result<registration_input> validate_input(registration_input in) {
   in.category = trim(in.category);
   if (!is_valid_utf8(in.name) || in.name.empty()) f.add("name", "请填写姓名 / name is required");
   else if (utf8_length(in.name) > 50) f.add("name", "姓名太长 / name is too long");
+  else if (has_control_chars(in.name)) f.add("name", control_chars_message);
   if (auto p = normalize_phone(in.phone)) in.phone = *p;
   else f.add("phone", "请填写 11 位手机号 / enter an 11-digit mainland mobile number");
   if (!is_valid_utf8(in.organization) || utf8_length(in.organization) > 100)
     f.add("organization", "工作单位太长 / organization is too long");
+  else if (has_control_chars(in.organization)) f.add("organization", control_chars_message);
   if (in.category.empty()) in.category = "public";
   if (!is_valid_utf8(in.category) || utf8_length(in.category) > 30)
     f.add("category", "类别太长 / category is too long");
+  else if (has_control_chars(in.category)) f.add("category", control_chars_message);
   if (in.id_number && !trim(*in.id_number).empty()) {
     if (auto id = normalize_id_number(*in.id_number)) in.id_number = *id;
     else f.add("id_number", "身份证号无效 / not a valid resident ID number");

@@ -47,6 +47,7 @@ void apply(store& s, unit& u, unit_changes const& in, field_errors& f) {
   if (in.parent_id) u.parent_id = *in.parent_id;
   if (!is_valid_utf8(u.name) || u.name.empty()) f.add("name", "请填写单位名称 / name is required");
   else if (utf8_length(u.name) > 100) f.add("name", "单位名称太长 / name is too long (max 100)");
+  else if (has_control_chars(u.name)) f.add("name", control_chars_message);
   if (u.kind.empty() && !f.fields.contains("kind")) f.add("kind", "必填 / required");
   if (u.parent_id) {
     auto parent = s.find_unit(*u.parent_id);
@@ -209,11 +210,11 @@ result<std::vector<quota>> set_quotas(store& s, actor const& who, id_t event_id,
 result<registration> record_leave(store& s, actor const& who, id_t registration_id,
                                   std::string const& raw_reason) {
   std::string reason = trim(raw_reason);
-  if (!is_valid_utf8(reason) || reason.empty() || utf8_length(reason) > 200) {
-    field_errors f;
+  field_errors f;
+  if (!is_valid_utf8(reason) || reason.empty() || utf8_length(reason) > 200)
     f.add("reason", "请填写请假事由（1–200 字）/ give a reason (1–200 characters)");
-    return f.to_error();
-  }
+  else if (has_control_chars(reason)) f.add("reason", control_chars_message);
+  if (!f.empty()) return f.to_error();
   auto r = s.find_registration(registration_id);
   if (!r) return make_error(error_kind::not_found, "not_found", "报名不存在 / no such registration");
   if (r->status != "confirmed")

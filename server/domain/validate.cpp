@@ -128,6 +128,19 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+bool has_control_chars(std::string_view s, bool allow_newline) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (allow_newline && (c == '\n' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n'))) continue;
+    if (c < 0x20 || c == 0x7F) return true;
+    // C1 in UTF-8: C2 80 – C2 9F.
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(s[i + 1]) >= 0x80)
+      return true;
+  }
+  return false;
+}
+
 std::string trim(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);

@@ -29,6 +29,11 @@ std::string new_secret_token();
 // Number of Unicode code points; invalid UTF-8 counts as not valid text.
 bool is_valid_utf8(std::string_view s);
 std::size_t utf8_length(std::string_view s);
+// C0 (U+0000–U+001F, U+007F) and C1 (U+0080–U+009F) control characters: a NUL cuts text
+// short in C tools and an ESC sequence repaints the terminal that shows a log or an export.
+// A multi-line field (allow_newline) may hold "\n" and "\r\n". Expects valid UTF-8.
+bool has_control_chars(std::string_view s, bool allow_newline = false);
+inline constexpr char const* control_chars_message = "不能含控制字符 / must not contain control characters";
 std::string trim(std::string_view s);
 
 // Times are stored as "YYYY-MM-DDTHH:MM:SS+08:00" (Asia/Shanghai has had no DST since 1991),

@@ -156,6 +156,7 @@ net::awaitable<response> create_user(call& c) {
   if (username) {
     *username = domain::trim(*username);
     if (username->empty() || domain::utf8_length(*username) > 64) f.add("username", "须为 1–64 字 / 1–64 characters");
+    else if (domain::has_control_chars(*username)) f.add("username", domain::control_chars_message);
   }
   if (password && (password->size() < 10 || password->size() > 1024))
     f.add("password", "密码至少 10 个字符 / at least 10 characters");
@@ -194,6 +195,7 @@ net::awaitable<response> create_device(call& c) {
   auto event_id = get_int(*body, "event_id", f, false);
   if (name && (domain::trim(*name).empty() || domain::utf8_length(*name) > 50))
     f.add("name", "设备名须为 1–50 字 / 1–50 characters");
+  else if (name && domain::has_control_chars(*name)) f.add("name", domain::control_chars_message);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   std::string token = domain::new_secret_token();
   auto made = co_await commit<domain::result<domain::device>>(c.a.db, [&](domain::store& s) {

@@ -55,7 +55,9 @@ net::awaitable<response> set_programme(call& c) {
   auto title = get_string(*body, "title", f, false);
   auto theme = get_string(*body, "theme", f, false);
   if (title && (domain::trim(*title).empty() || domain::utf8_length(*title) > 200)) f.add("title", "1–200 characters");
+  else if (title && domain::has_control_chars(*title)) f.add("title", domain::control_chars_message);
   if (theme && domain::utf8_length(*theme) > 200) f.add("theme", "at most 200 characters");
+  else if (theme && domain::has_control_chars(*theme)) f.add("theme", domain::control_chars_message);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   auto done = co_await commit<domain::programme>(c.a.db, [&](domain::store& s) {
     auto p = s.get_programme();

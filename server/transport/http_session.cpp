@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <algorithm>
+#include <array>
 #include <type_traits>
 #include <boost/beast/websocket.hpp>
 
@@ -54,6 +55,27 @@ std::string remote_of(Stream& s) {
   return ec ? "unknown" : ep.address().to_string();
 }
 
+// Closing a socket with unread bytes makes the kernel send RST, which can destroy an early
+// answer (a 413 for a body still arriving) before the client reads it: the client sees
+// EPIPE or ECONNRESET instead. So, like nginx's lingering close, stop writing, then read and
+// discard what still comes, for a bounded time and amount, before closing.
+template <class Stream>
+net::awaitable<void> linger(Stream& stream) {
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    beast::error_code ignored;
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  }
+  // Over TLS the close_notify follows in the caller; until then the peer's records are read
+  // (and dropped) through the TLS layer.
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  std::array<char, 16 * 1024> scratch{};
+  for (std::size_t total = 0; total < 4 * 1024 * 1024;) {
+    auto [ec, n] = co_await stream.async_read_some(net::buffer(scratch), tuple_awaitable);
+    if (ec) break;  // end of stream, the deadline, a reset: each ends the wait
+    total += n;
+  }
+}
+
 }  // namespace
 
 template <class Stream>
@@ -61,6 +83,7 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
   auto& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   std::string remote = remote_of(stream);
+  bool unread = false;  // answered before the whole request was read: more may be on its way
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
@@ -89,7 +112,8 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
                      : refuse(11, http::status::bad_request, "malformed", "无法解析的请求 / malformed request");
       a.counters.request("invalid", res.result_int());
       tcp.expires_after(std::chrono::seconds(5));
-      co_await http::async_write(stream, res, tuple_awaitable);
+      auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
+      unread = !wec;
       break;
     }
     request req = parser.release();
@@ -97,7 +121,8 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
       auto res = refuse(req.version(), http::status::bad_request, "malformed",
                         "不支持分块传输，请使用 Content-Length / send Content-Length, not Transfer-Encoding");
       tcp.expires_after(std::chrono::seconds(5));
-      co_await http::async_write(stream, res, tuple_awaitable);
+      auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
+      unread = !wec;
       break;
     }
     std::string_view target = req.target();
@@ -123,6 +148,7 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
     --a.in_flight;  // shutdown waits for every owed answer to be written
     if (wec || !res.keep_alive()) break;
   }
+  if (unread) co_await linger(stream);
   if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
     beast::error_code ignored;
     stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);

@@ -104,6 +104,12 @@ json to_json(domain::checkin_answer const& a, bool masked) {
     j["registration"] = to_json(*a.reg, masked);
     j["event"] = {{"id", a.reg->event_id}, {"title", a.event_title}};
   }
+  // The live check-in, which staff undo by its id; a replay shows the registration as it is now.
+  using outcome = domain::checkin_answer::outcome;
+  bool admitted = a.result == outcome::checked_in || a.result == outcome::already;
+  j["checkin"] = admitted && a.reg && a.reg->checkin_id && a.reg->checked_in_at
+                     ? json{{"id", *a.reg->checkin_id}, {"at", *a.reg->checked_in_at}}
+                     : json(nullptr);
   return j;
 }
 

@@ -225,3 +225,55 @@ TEST_CASE("qiandao_checkins_total counts first check-ins and not replays or repe
   auto text = srv.client().get("/metrics").body;
   CHECK(text.find("\nqiandao_checkins_total 1\n") != std::string::npos);
 }
+
+TEST_CASE("check-in answers carry checkin id and at which undo takes and a repeat scan shows the same id",
+          "[checkins]") {
+  test_server srv;
+  auto event_id = id_of(srv.create_event({{"walk_ins", true}}));
+  auto r = srv.register_person(event_id, "吴海芳", "13500000002");
+  auto kiosk = srv.as_kiosk();
+  auto staff = srv.as("staff");
+  auto nonce = new_nonce();
+  auto a = require_status(kiosk.post("/api/v1/checkins", scan(r["code"], nonce)), 201);
+  REQUIRE(a["checkin"].is_object());
+  auto checkin_id = a["checkin"]["id"].get<std::int64_t>();
+  CHECK(a["checkin"]["at"] == a["checked_in_at"]);
+  CHECK(a["registration"]["checkin_id"] == checkin_id);
+  CHECK(kiosk.post("/api/v1/checkins", scan(r["code"], nonce)).json() == a);  // a replay answers the same
+  for (auto* who : {&kiosk, &staff}) {
+    auto repeat = require_status(who->post("/api/v1/checkins", scan(r["code"], new_nonce())), 200);
+    CHECK(repeat["outcome"] == "already");
+    CHECK(repeat["checkin"] == a["checkin"]);
+  }
+
+  require_status(staff.del("/api/v1/checkins/" + std::to_string(checkin_id)), 200);
+  // The first nonce's replay keeps its outcome, but the check-in it made is gone.
+  auto replay = require_status(kiosk.post("/api/v1/checkins", scan(r["code"], nonce)), 201);
+  CHECK(replay["checkin"].is_null());
+  auto again = require_status(kiosk.post("/api/v1/checkins", scan(r["code"], new_nonce())), 201);
+  REQUIRE(again["checkin"].is_object());
+  CHECK(again["checkin"]["id"] != checkin_id);
+  auto repeat = require_status(kiosk.post("/api/v1/checkins", {{"registration_id", id_of(r)}, {"nonce", new_nonce()}}), 200);
+  CHECK(repeat["checkin"] == again["checkin"]);
+
+  // Walk-ins share the answer: the check-in made, and the same one on a repeat.
+  auto walk = [&] {
+    return kiosk.post(event_path(event_id) + "/walk-ins",
+                      {{"name", "陈秀英"}, {"phone", "13312345670"}, {"nonce", new_nonce()}});
+  };
+  auto w = require_status(walk(), 201);
+  REQUIRE(w["checkin"].is_object());
+  CHECK(w["checkin"]["id"] == w["registration"]["checkin_id"]);
+  CHECK(w["checkin"]["at"] == w["checked_in_at"]);
+  CHECK(require_status(walk(), 200)["checkin"] == w["checkin"]);
+  require_status(staff.del("/api/v1/checkins/" + std::to_string(w["checkin"]["id"].get<std::int64_t>())), 200);
+  // Refusals carry no check-in.
+  require_status(staff.post("/api/v1/registrations/" + std::to_string(w["registration"]["id"].get<std::int64_t>()) +
+                                "/cancel",
+                            json::object()),
+                 200);
+  auto refused = require_error(kiosk.post("/api/v1/checkins", {{"registration_id", w["registration"]["id"]},
+                                                               {"nonce", new_nonce()}}),
+                               409, "cancelled");
+  CHECK_FALSE(refused.contains("checkin"));
+}

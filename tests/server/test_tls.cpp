@@ -128,3 +128,33 @@ TEST_CASE("the board WebSocket works over TLS (wss) and starts with a snapshot",
   CHECK(frame["seq"] == 0);
   ws.close(beast::websocket::close_code::normal);
 }
+
+TEST_CASE("over TLS a 2 MiB body to a 1 MiB route is read to its end and answered 413", "[tls][hostile]") {
+  tls_fixture f;
+  std::string const body(2u << 20, 'x');
+  for (int round = 0; round < 5; ++round) {
+    INFO("round " << round);
+    net::io_context ioc;
+    beast::ssl_stream<beast::tcp_stream> s(ioc, f.client_ctx);
+    s.set_verify_callback(ssl::host_name_verification("localhost"));
+    beast::get_lowest_layer(s).connect({net::ip::make_address("127.0.0.1"), f.srv->port()});
+    beast::get_lowest_layer(s).expires_after(std::chrono::seconds(20));
+    s.handshake(ssl::stream_base::client);
+    std::string head = "POST /api/v1/events/1/registrations HTTP/1.1\r\nHost: localhost\r\n"
+                       "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    net::write(s, net::buffer(head));
+    beast::error_code ec;
+    for (std::size_t at = 0; at < body.size() && !ec; at += 64 * 1024)
+      net::write(s, net::buffer(body.data() + at, std::min<std::size_t>(64 * 1024, body.size() - at)), ec);
+    INFO("write: " << ec.message());
+    REQUIRE_FALSE(ec);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res, ec);
+    INFO("read: " << ec.message());
+    REQUIRE_FALSE(ec);
+    CHECK(res.result_int() == 413);
+    CHECK(nlohmann::json::parse(res.body())["error"]["code"] == "too_large");
+  }
+  CHECK(f.request(http::verb::get, "/healthz").result_int() == 200);
+}

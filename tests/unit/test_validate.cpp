@@ -210,6 +210,22 @@ TEST_CASE("utf8_length counts code points and trim removes full-width spaces", "
   CHECK(d::trim(" \r\n ") == "");
 }
 
+TEST_CASE("has_control_chars finds C0 and DEL and C1 and lets a multi-line field keep its newlines", "[validate][utf8]") {
+  using namespace std::string_literals;
+  CHECK_FALSE(d::has_control_chars("青浦区中心医院 A-1 (门诊)"));
+  CHECK_FALSE(d::has_control_chars("\xC2\xA0\xC2\xA9"));  // U+00A0, U+00A9: past C1
+  for (auto const& bad : {"a\0b"s, "\x1b[31m"s, "a\tb"s, "a\x7f"s, "a\xC2\x80"s, "a\xC2\x9F"s, "\x01"s}) {
+    INFO(bad.size());
+    CHECK(d::has_control_chars(bad));
+    CHECK(d::has_control_chars(bad, true));
+  }
+  CHECK(d::has_control_chars("a\nb"));
+  CHECK(d::has_control_chars("a\r\nb"));
+  CHECK_FALSE(d::has_control_chars("a\nb\r\nc\n", true));
+  CHECK(d::has_control_chars("a\rb", true));  // a lone CR is not a line break
+  CHECK(d::has_control_chars("a\r", true));
+}
+
 TEST_CASE("a time whose +08:00 form leaves 1900-2200 is refused, so stored times always parse", "[validate][time]") {
   CHECK_FALSE(d::normalize_time("1900-01-01T00:00+14:00"));
   CHECK_FALSE(d::normalize_time("2200-12-31T23:59-14:00"));
