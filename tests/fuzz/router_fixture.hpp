@@ -21,6 +21,8 @@
 #include "domain/registrations.hpp"
 #include "domain/validate.hpp"
 #include "fuzz_check.hpp"
+#include "storage/engine.hpp"
+#include "storage/migrations.hpp"
 #include "storage/store.hpp"
 #include "transport/app.hpp"
 #include "transport/router.hpp"
@@ -81,7 +83,9 @@ inline d::event_changes event_of(char const* title, char const* kind, std::optio
 // Two events, three sign-ups (one checked in), a waitlist, two users with sessions and two
 // kiosks: enough that ids 1–3 mean something on every route.
 inline void seed(std::string const& path) {
-  storage::store s(path);
+  auto db = storage::open_connection(path, storage::connection::mode::read_write);
+  storage::migrate(*db);
+  storage::sql_store s(std::move(db));
   storage::transaction tx(s.db());
   std::string now = d::now_text(), later = d::format_time(d::now_seconds() + 10LL * 365 * 86400);
   std::string hash = d::hash_password(password);
@@ -159,16 +163,16 @@ struct fixture {
     config cfg;
     cfg.db_path = dir + "/qiandao.db";
     cfg.board_token = board_token;
-    t::prepare_database(cfg.db_path);
     seed(cfg.db_path);
     secrets.assign(std::begin(phones), std::end(phones));
     secrets.emplace_back(id_number);
-    storage::store s(cfg.db_path, storage::connection::mode::read_only);
+    storage::sql_store s(cfg.db_path, storage::connection::mode::read_only);
     for (d::id_t id : {2, 3, 4}) secrets.push_back(s.find_registration(id).value().code);
     secrets.emplace_back("13800000009");  // the seeded competitor
-    app = std::make_unique<t::app>(std::move(cfg), metrics);
+    engine = std::make_unique<storage::engine>(cfg.db_path, metrics, storage::writer::limits{});
+    app = std::make_unique<t::app>(std::move(cfg), metrics, *engine);
     router = std::make_unique<t::router>(*app);
-    maintenance = std::make_unique<storage::store>(app->cfg.db_path);
+    maintenance = std::make_unique<storage::sql_store>(app->cfg.db_path);
   }
 
   // Sign-out and revocation are fine things to fuzz, but they would leave the later inputs
@@ -187,9 +191,10 @@ struct fixture {
   std::string dir;
   std::vector<std::string> secrets;  // what only staff may see
   qiandao::metrics metrics;
+  std::unique_ptr<storage::engine> engine;
   std::unique_ptr<t::app> app;
   std::unique_ptr<t::router> router;
-  std::unique_ptr<storage::store> maintenance;
+  std::unique_ptr<storage::sql_store> maintenance;
 };
 
 inline fixture& the_fixture() {

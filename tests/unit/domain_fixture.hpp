@@ -58,7 +58,8 @@ struct domain_fixture {
       : event_(std::move(event)), participant_(std::move(participant)), nonce_(std::move(nonce)) {}
 
   temp_dir dir;
-  storage::sql_store s{migrated(fresh_database(dir))};
+  std::string target = migrated(fresh_database(dir));  // the --db target of `s`
+  storage::sql_store s{target};
   domain::actor admin{domain::role_kind::admin, 1, "admin", std::nullopt};
 
   // One writer job: kept when the rule succeeded, rolled back when it refused.

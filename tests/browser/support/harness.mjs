@@ -1,6 +1,7 @@
 // Shared by the browser tests: the browser, the server under test, an API client for
-// setting up data, and screenshots. run.sh starts the main server and passes its URL and
-// the admin's credentials in the environment.
+// setting up data, fresh databases, and screenshots. run.sh starts the main server and
+// passes its URL, the admin's credentials and the storage engine (QIANDAO_ENGINE: sqlite or
+// postgresql, with QIANDAO_PG_URL the cluster's base URL) in the environment.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,34 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const shotsDir = path.join(repoRoot, 'test-artifacts', 'screenshots');
 
 export function env(name) {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the browser tests through tests/browser/run.sh`);
   return v;
+}
+
+// The engine the whole run is on; every database a test makes is on the same one.
+export const engine = process.env.QIANDAO_ENGINE || 'sqlite';
+if (engine !== 'sqlite' && engine !== 'postgresql') throw new Error(`QIANDAO_ENGINE=${engine}: expected sqlite or postgresql`);
+
+// SQLite keeps the screenshot names as they always were; a PostgreSQL run writes the same
+// names into a subfolder, so neither run overwrites the other.
+export const shotsDir = engine === 'sqlite'
+  ? path.join(repoRoot, 'test-artifacts', 'screenshots')
+  : path.join(repoRoot, 'test-artifacts', 'screenshots', engine);
+
+// A new, empty --db target on the run's engine: a file in `dir` (a new temporary directory
+// when none is given) for SQLite, a new database in run.sh's cluster for PostgreSQL.
+let databases = 0;
+export function freshDb(dir) {
+  if (engine === 'sqlite') {
+    return path.join(dir ?? mkdtempSync(path.join(tmpdir(), 'qiandao-browser-')), 'own.db');
+  }
+  databases += 1;
+  const name = `browser_own_${process.pid}_${databases}`;
+  const script = path.join(repoRoot, 'tests', 'support', 'pg_cluster.sh');
+  return execFileSync('bash', [script, 'createdb', env('QIANDAO_PG_URL'), name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
 export const baseUrl = () => env('QIANDAO_URL').replace(/\/$/, '');
@@ -93,13 +116,13 @@ export function testPhone() {
   return `154${String(serial).padStart(8, '0')}`;
 }
 
-// A server of the test's own, on its own database, that the test may stop and start
-// again on the same port (the offline kiosk test needs exactly that).
+// A server of the test's own, on its own fresh database on the run's engine, that the test
+// may stop and start again on the same port (the offline kiosk test needs exactly that).
 export class OwnServer {
   constructor() {
     this.bin = env('QIANDAO_BIN');
     this.dir = mkdtempSync(path.join(tmpdir(), 'qiandao-browser-'));
-    this.db = path.join(this.dir, 'own.db');
+    this.db = freshDb(this.dir);
     this.port = 0;
     this.proc = null;
     this.password = 'browser-test-password';

@@ -1,0 +1,190 @@
+// Several writers on one database, as several instances on one PostgreSQL server run (and,
+// on SQLite, several processes on one file): each rule must hold with no writer knowing of
+// the others, because each is one guarded statement, not count-then-insert.
+#include <atomic>
+#include <future>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "domain/checkins.hpp"
+#include "domain/registrations.hpp"
+#include "storage/writer.hpp"
+#include "unit/domain_fixture.hpp"
+
+namespace d = qiandao::domain;
+namespace st = qiandao::storage;
+
+namespace {
+
+// A rule on a writer; the future holds its result, or nothing when the batch failed.
+template <class T>
+class rule_job final : public d::write_job {
+ public:
+  explicit rule_job(std::function<d::result<T>(d::store&)> f) : f_(std::move(f)) {}
+  bool run(d::store& s) override {
+    out_.reset();
+    out_.emplace(f_(s));
+    return out_->ok();
+  }
+  void complete(bool committed) override { done_.set_value(committed ? std::move(out_) : std::nullopt); }
+  std::future<std::optional<d::result<T>>> future() { return done_.get_future(); }
+
+ private:
+  std::function<d::result<T>(d::store&)> f_;
+  std::optional<d::result<T>> out_;
+  std::promise<std::optional<d::result<T>>> done_;
+};
+
+template <class T>
+std::future<std::optional<d::result<T>>> submit(st::writer& w, std::function<d::result<T>(d::store&)> f) {
+  auto job = std::make_unique<rule_job<T>>(std::move(f));
+  auto fut = job->future();
+  w.submit(std::move(job));
+  return fut;
+}
+
+struct three_writers : qiandao::test::domain_fixture {
+  three_writers() : domain_fixture({"中国医师节庆祝大会", "conference"}, {"张三明", "青浦区中心医院", "doctor"}) {
+    for (int i = 0; i < 3; ++i) writers.push_back(std::make_unique<st::writer>(target, counters, st::writer::limits{}));
+  }
+  ~three_writers() {
+    for (auto& w : writers) w->stop();
+  }
+  qiandao::metrics counters;
+  std::vector<std::unique_ptr<st::writer>> writers;
+  st::writer& w(std::size_t i) { return *writers[i % writers.size()]; }
+};
+
+std::string phone_of(int i) { return "154" + std::string(8 - std::to_string(i).size(), '0') + std::to_string(i); }
+
+}  // namespace
+
+TEST_CASE("three writers: 192 sign-ups race for 100 seats, exactly 100 confirmed and the rest waitlisted",
+          "[writers]") {
+  three_writers f;
+  auto event = f.make_event(100, true);
+  std::vector<std::future<std::optional<d::result<d::registration>>>> answers;
+  std::mutex mutex;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 64; ++c) {
+    clients.emplace_back([&, c] {
+      for (int k = 0; k < 3; ++k) {
+        int i = c * 3 + k;
+        d::registration_input in{"报名" + std::to_string(i), phone_of(i), "", "public", std::nullopt, std::nullopt};
+        auto fut = submit<d::registration>(f.w(static_cast<std::size_t>(i)), [&f, in, event](d::store& s) {
+          return d::register_participant(s, f.admin, event, in, "staff");
+        });
+        std::lock_guard lock(mutex);
+        answers.push_back(std::move(fut));
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  int confirmed = 0, waitlisted = 0;
+  for (auto& a : answers) {
+    auto r = a.get();
+    REQUIRE(r);
+    REQUIRE(r->ok());
+    (r->value().status == "confirmed" ? confirmed : waitlisted)++;
+  }
+  CHECK(confirmed == 100);
+  CHECK(waitlisted == 92);
+  auto counts = f.require_counts_match(event);
+  CHECK(counts.registered == 100);
+  CHECK(counts.waitlisted == 92);
+}
+
+TEST_CASE("three writers: one nonce sent through all three at once checks in once and answers alike", "[writers]") {
+  three_writers f;
+  auto event = f.make_event(std::nullopt, false);
+  for (int round = 0; round < 20; ++round) {
+    auto reg = f.signed_up(event, phone_of(round));
+    d::checkin_request req;
+    req.nonce = "same-nonce-" + std::to_string(round) + "-xyz";
+    req.code = reg.code;
+    std::vector<std::future<std::optional<d::result<d::checkin_answer>>>> answers;
+    for (std::size_t i = 0; i < 3; ++i)
+      answers.push_back(submit<d::checkin_answer>(f.w(i), [&f, req](d::store& s) { return d::check_in(s, f.admin, req); }));
+    std::set<std::string> times;
+    for (auto& a : answers) {
+      auto r = a.get();
+      REQUIRE(r);
+      REQUIRE(r->ok());
+      CHECK(r->value().result == d::checkin_answer::outcome::checked_in);
+      CHECK(r->value().first);  // a replay answers as the first time did
+      times.insert(r->value().at.value_or(""));
+    }
+    CHECK(times.size() == 1);
+    CHECK(f.scalar("SELECT count(*) FROM checkins WHERE registration_id = ?1", reg.id) == 1);
+  }
+  CHECK(f.require_counts_match(event).checked_in == 20);
+}
+
+TEST_CASE("three writers: one ticket scanned through all three with their own nonces is admitted once", "[writers]") {
+  three_writers f;
+  auto event = f.make_event(std::nullopt, false);
+  for (int round = 0; round < 20; ++round) {
+    auto reg = f.signed_up(event, phone_of(round));
+    std::vector<std::future<std::optional<d::result<d::checkin_answer>>>> answers;
+    for (std::size_t i = 0; i < 3; ++i) {
+      d::checkin_request req;
+      req.nonce = "door-" + std::to_string(i) + "-round-" + std::to_string(round);
+      req.code = reg.code;
+      answers.push_back(submit<d::checkin_answer>(f.w(i), [&f, req](d::store& s) { return d::check_in(s, f.admin, req); }));
+    }
+    int first = 0, already = 0;
+    for (auto& a : answers) {
+      auto r = a.get();
+      REQUIRE(r);
+      REQUIRE(r->ok());
+      if (r->value().first) ++first;
+      else if (r->value().result == d::checkin_answer::outcome::already) ++already;
+    }
+    CHECK(first == 1);
+    CHECK(already == 2);
+  }
+  CHECK(f.require_counts_match(event).checked_in == 20);
+}
+
+TEST_CASE("three writers: cancellations and their promotions race without giving a seat twice", "[writers]") {
+  three_writers f;
+  auto event = f.make_event(10, true);
+  std::vector<d::registration> confirmed, waiting;
+  for (int i = 0; i < 30; ++i) {
+    auto r = f.signed_up(event, phone_of(i));
+    (r.status == "confirmed" ? confirmed : waiting).push_back(r);
+  }
+  REQUIRE(confirmed.size() == 10);
+  // Every confirmed one cancels through a writer, each cancel twice (a retried tap on
+  // another instance), and a third of the waitlist leaves at the same time.
+  std::vector<std::future<std::optional<d::result<d::registration>>>> answers;
+  std::size_t k = 0;
+  auto cancel = [&](d::id_t id) {
+    answers.push_back(submit<d::registration>(f.w(k++), [&f, id](d::store& s) {
+      return d::cancel_registration(s, f.admin, id);
+    }));
+  };
+  for (std::size_t i = 0; i < 10; ++i) {
+    cancel(confirmed[i].id);
+    cancel(confirmed[i].id);
+    if (i < 7) cancel(waiting[i * 3].id);
+  }
+  int ok = 0, already = 0;
+  for (auto& a : answers) {
+    auto r = a.get();
+    REQUIRE(r);
+    if (r->ok()) ++ok;
+    else if (r->err().code == "already_cancelled") ++already;
+  }
+  CHECK(ok == 17);
+  CHECK(already == 10);
+  auto counts = f.require_counts_match(event);
+  CHECK(counts.registered == 10);  // 20 − 7 left on the waitlist: 10 promoted, 3 still waiting
+  CHECK(counts.waitlisted == 3);
+  CHECK(f.scalar("SELECT count(*) FROM audit_log WHERE action = 'registration.promote' AND ?1 > 0", 1) == 10);
+  CHECK(f.scalar("SELECT count(DISTINCT target) FROM audit_log WHERE action = 'registration.promote' AND ?1 > 0", 1) ==
+        10);
+}
