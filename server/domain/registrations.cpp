@@ -103,37 +103,48 @@ result<registration> register_participant(store& s, actor const& who, id_t event
   return *s.find_registration(*id);
 }
 
-result<registration> cancel_registration(store& s, actor const& who, id_t id) {
-  auto r = s.find_registration(id);
-  if (!r) return make_error(error_kind::not_found, "not_found", "报名不存在 / no such registration");
-  if (r->status == "cancelled")
-    return make_error(error_kind::conflict, "already_cancelled", "报名已取消 / already cancelled");
-  if (r->checkin_id)
-    return make_error(error_kind::conflict, "checked_in",
-                      "已签到，请先撤销签到 / checked in: undo the check-in first");
-  std::string now = now_text();
-  // Guarded by the status read above: a cancel racing this one on another instance finds
-  // the registration changed and answers already_cancelled.
-  if (!s.change_registration_status(id, r->status, "cancelled"))
-    return make_error(error_kind::conflict, "already_cancelled", "报名已取消 / already cancelled");
-  if (r->status == "confirmed") {
-    // The decrement locks the event's row first: promotions of one event run one at a time.
-    s.adjust_counts(r->event_id, -1, 0, 0);
-    while (auto next = s.oldest_waitlisted(r->event_id)) {
-      if (!s.take_seat(r->event_id)) break;
-      if (!s.change_registration_status(next->id, "waitlisted", "confirmed")) {
-        s.adjust_counts(r->event_id, -1, 0, 0);
-        continue;
-      }
-      s.adjust_counts(r->event_id, 0, -1, 0);
+namespace {
+
+// Gives a seat freed on the event to the oldest on its waitlist, if any. The caller has just
+// decremented the event's row, so it holds that row's lock: promotions of one event run one
+// at a time whichever instance runs them.
+void promote_next(store& s, actor const& who, id_t event_id, std::string const& now) {
+  while (auto next = s.oldest_waitlisted(event_id)) {
+    if (!s.take_seat(event_id)) return;
+    if (s.change_registration_status(next->id, "waitlisted", "confirmed")) {
+      s.adjust_counts(event_id, 0, -1, 0);
       s.audit(now, who.label(), "registration.promote", target(next->id), "from waitlist");
-      break;
+      return;
     }
-  } else {
-    s.adjust_counts(r->event_id, 0, -1, 0);
+    s.adjust_counts(event_id, -1, 0, 0);  // it left the waitlist meanwhile: give the seat back
   }
-  s.audit(now, who.label(), "registration.cancel", target(id), "was " + r->status);
-  return *s.find_registration(id);
+}
+
+}  // namespace
+
+result<registration> cancel_registration(store& s, actor const& who, id_t id) {
+  // The status change is guarded by the status just read. When another instance changed it
+  // in between (cancelled it, or promoted it from the waitlist), read it again and decide anew.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto r = s.find_registration(id);
+    if (!r) return make_error(error_kind::not_found, "not_found", "报名不存在 / no such registration");
+    if (r->status == "cancelled")
+      return make_error(error_kind::conflict, "already_cancelled", "报名已取消 / already cancelled");
+    if (r->checkin_id)
+      return make_error(error_kind::conflict, "checked_in",
+                        "已签到，请先撤销签到 / checked in: undo the check-in first");
+    if (!s.change_registration_status(id, r->status, "cancelled")) continue;
+    std::string now = now_text();
+    if (r->status == "confirmed") {
+      s.adjust_counts(r->event_id, -1, 0, 0);
+      promote_next(s, who, r->event_id, now);
+    } else {
+      s.adjust_counts(r->event_id, 0, -1, 0);
+    }
+    s.audit(now, who.label(), "registration.cancel", target(id), "was " + r->status);
+    return *s.find_registration(id);
+  }
+  return make_error(error_kind::unavailable, "unavailable", "请重试 / retry");
 }
 
 }  // namespace qiandao::domain

@@ -182,9 +182,14 @@ TEST_CASE("three writers: cancellations and their promotions race without giving
   CHECK(ok == 17);
   CHECK(already == 10);
   auto counts = f.require_counts_match(event);
-  CHECK(counts.registered == 10);  // 20 − 7 left on the waitlist: 10 promoted, 3 still waiting
+  // 30 signed up, 17 left: the 13 who stay fill the 10 seats and 3 wait. A leaver from the
+  // waitlist may have been promoted just before leaving, and freed a seat for the next.
+  CHECK(counts.registered == 10);
   CHECK(counts.waitlisted == 3);
-  CHECK(f.scalar("SELECT count(*) FROM audit_log WHERE action = 'registration.promote' AND ?1 > 0", 1) == 10);
+  auto promotions = f.scalar("SELECT count(*) FROM audit_log WHERE action = 'registration.promote' AND ?1 > 0", 1);
+  CHECK(promotions >= 10);
+  CHECK(promotions <= 17);
+  // Nobody was promoted twice.
   CHECK(f.scalar("SELECT count(DISTINCT target) FROM audit_log WHERE action = 'registration.promote' AND ?1 > 0", 1) ==
-        10);
+        promotions);
 }
