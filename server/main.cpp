@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "demo.hpp"
+#include "domain/accounts.hpp"
 #include "domain/auth.hpp"
 #include "domain/validate.hpp"
 #include "storage/engine.hpp"
@@ -98,12 +99,10 @@ int user_add(std::vector<std::string> args) {
   auto hash = domain::hash_password(pw);
   auto s = open_store(db);
   storage::transaction tx(s->db());
-  auto now = domain::now_text();
-  if (!s->insert_user(name, hash, role, now)) {
+  if (auto made = domain::create_user(*s, "cli", name, hash, role); !made) {
     std::cerr << "qiandao: user " << name << " already exists\n";
     return 1;
   }
-  s->audit(now, "cli", "user.create", "user:" + name, role);
   tx.commit();
   std::cout << "user " << name << " (" << role << ") added\n";
   return 0;
@@ -127,10 +126,13 @@ int device_add(std::vector<std::string> args) {
   }
   storage::transaction tx(s->db());
   auto token = domain::new_secret_token();
-  auto now = domain::now_text();
-  auto id = s->insert_device(args[0], domain::token_digest(token), event_id, now);
-  s->audit(now, "cli", "device.create", "device:" + std::to_string(id), args[0]);
+  auto made = domain::create_device(*s, "cli", args[0], token, event_id);
+  if (!made) {
+    std::cerr << "qiandao: " << made.err().message << "\n";
+    return 1;
+  }
   tx.commit();
+  auto id = made->id;
   std::cout << "device " << id << " \"" << args[0] << "\" added. Its token (shown once):\n"
             << token << "\n";
   return 0;

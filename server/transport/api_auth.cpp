@@ -3,6 +3,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 
+#include "domain/accounts.hpp"
 #include "domain/auth.hpp"
 #include "domain/validate.hpp"
 #include "transport/router.hpp"
@@ -52,20 +53,6 @@ std::string session_cookie(app const& a, std::string const& value, int max_age) 
   return c;
 }
 
-json actor_json(domain::actor const& who) {
-  using role = domain::role_kind;
-  char const* r = who.role == role::admin   ? "admin"
-                  : who.role == role::staff ? "staff"
-                  : who.role == role::judge ? "judge"
-                                            : "kiosk";
-  json j = {{"role", r}, {"name", who.name}, {"id", who.id}};
-  if (who.role == role::kiosk)
-    j["event_id"] = who.event_id ? json(*who.event_id) : json(nullptr);
-  else
-    j["username"] = who.name;
-  return j;
-}
-
 net::awaitable<response> login(call& c) {
   std::optional<response> bad;
   auto body = body_object(c, bad);
@@ -96,16 +83,11 @@ net::awaitable<response> login(call& c) {
   int hours = c.a.cfg.session_hours;
   // Captures by reference only: GCC 12 miscompiles init-captures of lambdas made inside a
   // coroutine. The coroutine frame outlives the job, so the references stay good.
-  auto saved = co_await commit<bool>(c.a.db, [&](domain::store& s) {
-    std::string now = domain::now_text();
-    s.insert_session(domain::token_digest(token), user->id, now,
-                     domain::format_time(domain::now_seconds() + hours * 3600));
-    s.audit(now, "user:" + user->username, "user.login", "user:" + std::to_string(user->id), c.remote);
-    return std::pair{true, true};
-  });
-  if (!saved) co_return unavailable(c.req);
+  auto saved = co_await commit_rule<bool>(
+      c.a.db, [&](domain::store& s) { return domain::open_session(s, *user, token, hours, c.remote); });
+  if (auto no = refusal(c, saved)) co_return *no;
   domain::actor who{domain::user_role(user->role), user->id, user->username, std::nullopt};
-  auto res = json_response(c.req, http::status::ok, {{"user", actor_json(who)}});
+  auto res = json_response(c.req, http::status::ok, {{"user", to_json(who)}});
   res.set(http::field::set_cookie, session_cookie(c.a, token, hours * 3600));
   co_return res;
 }
@@ -117,12 +99,9 @@ net::awaitable<response> logout(call& c) {
     auto pos = header.find("qiandao_session=");
     if (pos != std::string::npos) {
       std::string token = header.substr(pos + 16, header.find(';', pos) - pos - 16);
-      auto done = co_await commit<bool>(c.a.db, [&](domain::store& s) {
-        s.delete_session(domain::token_digest(token));
-        s.audit(domain::now_text(), c.who->label(), "user.logout", "user:" + std::to_string(c.who->id), "");
-        return std::pair{true, true};
-      });
-      if (!done) co_return unavailable(c.req);
+      auto done = co_await commit_rule<bool>(
+          c.a.db, [&](domain::store& s) { return domain::close_session(s, *c.who, token); });
+      if (auto no = refusal(c, done)) co_return *no;
     }
   }
   auto res = json_response(c.req, http::status::ok, {{"ok", true}});
@@ -131,16 +110,15 @@ net::awaitable<response> logout(call& c) {
 }
 
 net::awaitable<response> me(call& c) {
-  co_return json_response(c.req, http::status::ok, {{"user", actor_json(*c.who)}});
+  co_return json_response(c.req, http::status::ok, {{"user", to_json(*c.who)}});
 }
 
 net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
 
-json user_json(domain::user const& u) { return {{"id", u.id}, {"username", u.username}, {"role", u.role}}; }
 
 net::awaitable<response> list_users(call& c) {
   json items = json::array();
-  for (auto const& u : c.a.db.read()->list_users()) items.push_back(user_json(u));
+  for (auto const& u : c.a.db.read()->list_users()) items.push_back(to_json(u));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
@@ -153,31 +131,16 @@ net::awaitable<response> create_user(call& c) {
   auto username = get_string(*body, "username", f, true);
   auto password = get_string(*body, "password", f, true);
   auto role = get_string(*body, "role", f, true);
-  if (username) {
-    *username = domain::trim(*username);
-    if (username->empty() || domain::utf8_length(*username) > 64) f.add("username", "须为 1–64 字 / 1–64 characters");
-    else if (domain::has_control_chars(*username)) f.add("username", domain::control_chars_message);
-  }
-  if (password && (password->size() < 10 || password->size() > 1024))
-    f.add("password", "密码至少 10 个字符 / at least 10 characters");
-  if (role && *role != "admin" && *role != "staff" && *role != "judge")
-    f.add("role", "须为 admin、staff 或 judge / admin, staff or judge");
+  if (username) *username = domain::trim(*username);
+  if (username && password && role) domain::check_new_user(*username, *password, *role, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   if (auto busy = hashing_busy(c)) co_return *busy;
   c.a.hashes_in_flight.fetch_add(1);
   auto hash = co_await net::co_spawn(c.a.hash_pool, hash_task(*password), net::use_awaitable);
   c.a.hashes_in_flight.fetch_sub(1);
-  auto made = co_await commit<std::optional<domain::id_t>>(c.a.db, [&](domain::store& s) {
-    std::string now = domain::now_text();
-    auto id = s.insert_user(*username, hash, *role, now);
-    if (id) s.audit(now, c.who->label(), "user.create", "user:" + *username, *role);
-    return std::pair{id, id.has_value()};
-  });
-  if (!made) co_return unavailable(c.req);
-  if (!*made) {
-    co_return error_response(c.req, make_error(error_kind::conflict, "duplicate", "用户名已存在 / username taken"));
-  }
-  co_return json_response(c.req, http::status::created, user_json({**made, *username, *role, ""}));
+  auto made = co_await commit_rule<domain::user>(
+      c.a.db, [&](domain::store& s) { return domain::create_user(s, c.who->label(), *username, hash, *role); });
+  co_return outcome_response(c, made, http::status::created, [](domain::user const& u) { return to_json(u); });
 }
 
 net::awaitable<response> list_devices(call& c) {
@@ -193,39 +156,24 @@ net::awaitable<response> create_device(call& c) {
   domain::field_errors f;
   auto name = get_string(*body, "name", f, true);
   auto event_id = get_int(*body, "event_id", f, false);
-  if (name && (domain::trim(*name).empty() || domain::utf8_length(*name) > 50))
-    f.add("name", "设备名须为 1–50 字 / 1–50 characters");
-  else if (name && domain::has_control_chars(*name)) f.add("name", domain::control_chars_message);
+  if (name) domain::check_device_name(*name, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   std::string token = domain::new_secret_token();
-  auto made = co_await commit<domain::result<domain::device>>(c.a.db, [&](domain::store& s) {
-    if (event_id && !s.find_event(*event_id))
-      return std::pair{domain::result<domain::device>(not_found_error()), false};
-    std::string now = domain::now_text();
-    auto id = s.insert_device(domain::trim(*name), domain::token_digest(token), event_id, now);
-    s.audit(now, c.who->label(), "device.create", "device:" + std::to_string(id), domain::trim(*name));
-    return std::pair{domain::result<domain::device>(*s.find_device(id)), true};
+  auto made = co_await commit_rule<domain::device>(c.a.db, [&](domain::store& s) {
+    return domain::create_device(s, c.who->label(), *name, token, event_id);
   });
-  if (!made) co_return unavailable(c.req);
-  if (!*made) co_return error_response(c.req, made->err());
-  json j = to_json(made->value());
-  j["token"] = token;  // shown once; only its digest is stored
-  co_return json_response(c.req, http::status::created, j);
+  co_return outcome_response(c, made, http::status::created, [&](domain::device const& d) {
+    json j = to_json(d);
+    j["token"] = token;  // shown once; only its digest is stored
+    return j;
+  });
 }
 
 net::awaitable<response> revoke_device(call& c) {
   auto id = c.ids.at(0);
-  auto done = co_await commit<domain::result<domain::device>>(c.a.db, [&](domain::store& s) {
-    auto d = s.find_device(id);
-    if (!d) return std::pair{domain::result<domain::device>(not_found_error()), false};
-    std::string now = domain::now_text();
-    s.revoke_device(id, now);
-    s.audit(now, c.who->label(), "device.revoke", "device:" + std::to_string(id), d->name);
-    return std::pair{domain::result<domain::device>(*s.find_device(id)), true};
-  });
-  if (!done) co_return unavailable(c.req);
-  if (!*done) co_return error_response(c.req, done->err());
-  co_return json_response(c.req, http::status::ok, to_json(done->value()));
+  auto done = co_await commit_rule<domain::device>(
+      c.a.db, [&](domain::store& s) { return domain::revoke_device(s, *c.who, id); });
+  co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
 }
 
 net::awaitable<response> audit_log(call& c) {

@@ -15,8 +15,7 @@ bool masked_for(call const& c) { return !c.who || !c.who->is_staff(); }
 
 // Maps a door answer to the contract: 201 first, 200 repeat, 404 unknown, 409 refused.
 response door_response(call& c, std::optional<answer_result> const& done) {
-  if (!done) return unavailable(c.req);
-  if (!*done) return error_response(c.req, done->err());
+  if (auto no = refusal(c, done)) return *no;
   auto const& a = done->value();
   json body = to_json(a, masked_for(c));
   switch (a.result) {
@@ -95,9 +94,8 @@ net::awaitable<response> undo(call& c) {
   auto id = c.ids.at(0);
   auto done = co_await commit_rule<domain::registration>(
       c.a.db, [&](domain::store& s) { return domain::undo_checkin(s, *c.who, id); });
-  if (!done) co_return unavailable(c.req);
-  if (!*done) co_return error_response(c.req, done->err());
-  co_return json_response(c.req, http::status::ok, to_json(done->value(), false));
+  co_return outcome_response(c, done, http::status::ok,
+                            [](domain::registration const& r) { return to_json(r, false); });
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Skill competitions: rules and items, roll-call, the draw, scores, results, publication.
+#include "domain/accounts.hpp"
 #include "domain/competitions.hpp"
 #include "domain/csv_import.hpp"
 #include "domain/validate.hpp"
@@ -12,103 +13,8 @@ namespace {
 using domain::error_kind;
 using domain::make_error;
 
-double points(std::int64_t hundredths) { return static_cast<double>(hundredths) / 100.0; }
-
 // Judges score by draw position and unit; only staff see whole names.
-std::string name_for(call const& c, std::string const& name) {
-  return c.who->is_staff() ? name : domain::mask_name(name);
-}
-
-json item_json(domain::competition_item const& i) {
-  return {{"id", i.id},
-          {"position", i.position},
-          {"name", i.name},
-          {"max_score", points(i.max_score)},
-          {"time_limit_s", i.time_limit_s ? json(*i.time_limit_s) : json(nullptr)},
-          {"judges", i.judges},
-          {"station", i.station},
-          {"roll_call_deadline", i.roll_call_deadline ? json(*i.roll_call_deadline) : json(nullptr)}};
-}
-
-json competition_json(domain::competition const& c, std::string const& title) {
-  json items = json::array();
-  for (auto const& i : c.items) items.push_back(item_json(i));
-  return {{"event_id", c.event_id},
-          {"title", title},
-          {"scoring_rule", c.scoring_rule},
-          {"unit_rule", c.unit_rule},
-          {"unit_best_n", c.unit_best_n},
-          {"published_at", c.published_at ? json(*c.published_at) : json(nullptr)},
-          {"published_by", c.published_by ? json(*c.published_by) : json(nullptr)},
-          {"items", items}};
-}
-
-json competitor_json(call const& c, domain::competitor const& p) {
-  return {{"registration_id", p.registration_id}, {"name", name_for(c, p.name)}, {"unit", p.unit}};
-}
-
-json score_json(domain::score const& s) {
-  return {{"id", s.id},
-          {"item_id", s.item_id},
-          {"registration_id", s.registration_id},
-          {"judge", s.judge},
-          {"score", points(s.points)},
-          {"entered_at", s.entered_at},
-          {"reason", s.reason ? json(*s.reason) : json(nullptr)},
-          {"replaces", s.replaces ? json(*s.replaces) : json(nullptr)}};
-}
-
-json draw_json(call const& c, domain::draw const& d, std::vector<domain::competitor> const& people) {
-  auto find = [&](domain::id_t id) -> domain::competitor const* {
-    for (auto const& p : people)
-      if (p.registration_id == id) return &p;
-    return nullptr;
-  };
-  json order = json::array(), absent = json::array();
-  for (std::size_t i = 0; i < d.order.size(); ++i) {
-    json row = {{"position", i + 1}, {"registration_id", d.order[i]}};
-    if (auto p = find(d.order[i])) {
-      row["name"] = name_for(c, p->name);
-      row["unit"] = p->unit;
-    }
-    order.push_back(std::move(row));
-  }
-  for (auto id : d.no_shows) absent.push_back(id);
-  return {{"id", d.id},           {"item_id", d.item_id},   {"seed", d.seed},   {"algorithm", d.algorithm},
-          {"drawn_at", d.drawn_at}, {"drawn_by", d.drawn_by}, {"order", order}, {"no_shows", absent}};
-}
-
-json slot_json(call const& c, std::optional<domain::slot> const& s) {
-  if (!s) return nullptr;
-  return {{"item_id", s->item_id},  {"item", s->item},
-          {"position", s->position}, {"registration_id", s->c.registration_id},
-          {"name", name_for(c, s->c.name)}, {"unit", s->c.unit}};
-}
-
-json results_json(call const& c, domain::competition const& comp, domain::leaderboard const& lb) {
-  json individuals = json::array(), units = json::array();
-  for (auto const& r : lb.individuals) {
-    json items = json::array();
-    for (auto const& i : r.items)
-      items.push_back({{"item_id", i.item_id}, {"score", i.score ? json(*i.score) : json(nullptr)},
-                       {"scored_by", i.scored_by}});
-    individuals.push_back({{"rank", r.rank},
-                           {"registration_id", r.c.registration_id},
-                           {"name", name_for(c, r.c.name)},
-                           {"unit", r.c.unit},
-                           {"total", r.total},
-                           {"complete", r.complete},
-                           {"items", items}});
-  }
-  for (auto const& u : lb.units)
-    units.push_back({{"rank", u.rank}, {"unit", u.unit}, {"total", u.total}, {"counted", u.counted}});
-  return {{"published", lb.published},
-          {"published_at", comp.published_at ? json(*comp.published_at) : json(nullptr)},
-          {"individuals", individuals},
-          {"units", units},
-          {"now", slot_json(c, lb.now)},
-          {"next", slot_json(c, lb.next)}};
-}
+bool masked(call const& c) { return !c.who->is_staff(); }
 
 // The competition of the path's event, or the 404 to send.
 struct loaded {
@@ -127,12 +33,6 @@ std::optional<loaded> load(call& c, domain::store& s, std::optional<response>& o
   return loaded{std::move(*comp), ev->title};
 }
 
-template <class T>
-std::optional<response> failed(call& c, std::optional<domain::result<T>> const& done) {
-  if (!done) return unavailable(c.req);
-  if (!*done) return error_response(c.req, done->err());
-  return std::nullopt;
-}
 
 std::optional<double> number_field(json const& j, char const* key, domain::field_errors& f, std::string const& at,
                                    bool required) {
@@ -209,7 +109,7 @@ net::awaitable<response> configure(call& c) {
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::competition>(
       c.a.db, [&](domain::store& s) { return domain::configure_competition(s, *c.who, event_id, in); });
-  if (auto bad_answer = failed(c, done)) co_return *bad_answer;
+  if (auto bad_answer = refusal(c, done)) co_return *bad_answer;
   auto ev = c.a.db.read()->find_event(event_id);
   co_return json_response(c.req, http::status::ok, competition_json(done->value(), ev ? ev->title : ""));
 }
@@ -220,7 +120,7 @@ net::awaitable<response> roll_call(call& c) {
   if (!rc) co_return error_response(c.req, rc.err());
   json entries = json::array();
   for (auto const& e : rc->entries) {
-    json row = competitor_json(c, e.c);
+    json row = competitor_json(masked(c), e.c);
     row["checked_in_at"] = e.c.checked_in_at ? json(*e.c.checked_in_at) : json(nullptr);
     row["status"] = e.status;
     entries.push_back(std::move(row));
@@ -239,9 +139,9 @@ net::awaitable<response> run_draw(call& c) {
   auto event_id = c.ids.at(0), item_id = c.ids.at(1);
   auto done = co_await commit_rule<domain::draw>(
       c.a.db, [&](domain::store& s) { return domain::run_draw(s, *c.who, event_id, item_id, reason); });
-  if (auto bad_answer = failed(c, done)) co_return *bad_answer;
+  if (auto bad_answer = refusal(c, done)) co_return *bad_answer;
   auto people = c.a.db.read()->competitors(event_id);
-  co_return json_response(c.req, http::status::created, draw_json(c, done->value(), people));
+  co_return json_response(c.req, http::status::created, draw_json(masked(c), done->value(), people));
 }
 
 net::awaitable<response> get_draw(call& c) {
@@ -254,7 +154,7 @@ net::awaitable<response> get_draw(call& c) {
   if (!known) co_return error_response(c.req, make_error(error_kind::not_found, "not_found", "竞赛项目不存在 / no such item"));
   auto d = s->live_draw(c.ids.at(1));
   if (!d) co_return error_response(c.req, make_error(error_kind::not_found, "not_drawn", "该项目尚未抽签 / not drawn yet"));
-  co_return json_response(c.req, http::status::ok, draw_json(c, *d, s->competitors(c.ids.at(0))));
+  co_return json_response(c.req, http::status::ok, draw_json(masked(c), *d, s->competitors(c.ids.at(0))));
 }
 
 net::awaitable<response> enter_score(call& c) {
@@ -275,7 +175,7 @@ net::awaitable<response> enter_score(call& c) {
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::score_answer>(
       c.a.db, [&](domain::store& s) { return domain::enter_score(s, *c.who, event_id, req); });
-  if (auto bad_answer = failed(c, done)) co_return *bad_answer;
+  if (auto bad_answer = refusal(c, done)) co_return *bad_answer;
   auto const& a = done->value();
   co_return json_response(c.req, a.first ? http::status::created : http::status::ok,
                           {{"first", a.first}, {"score", score_json(a.s)}});
@@ -303,14 +203,14 @@ net::awaitable<response> results(call& c) {
   std::optional<response> out;
   auto l = load(c, *s, out);
   if (!l) co_return *out;
-  co_return json_response(c.req, http::status::ok, results_json(c, l->comp, domain::load_leaderboard(*s, l->comp)));
+  co_return json_response(c.req, http::status::ok, results_json(masked(c), l->comp, domain::load_leaderboard(*s, l->comp)));
 }
 
 net::awaitable<response> publish(call& c) {
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::competition>(
       c.a.db, [&](domain::store& s) { return domain::publish_results(s, *c.who, event_id, true, ""); });
-  if (auto bad_answer = failed(c, done)) co_return *bad_answer;
+  if (auto bad_answer = refusal(c, done)) co_return *bad_answer;
   co_return json_response(c.req, http::status::ok, competition_json(done->value(), ""));
 }
 
@@ -324,7 +224,7 @@ net::awaitable<response> unpublish(call& c) {
   auto event_id = c.ids.at(0);
   auto done = co_await commit_rule<domain::competition>(
       c.a.db, [&](domain::store& s) { return domain::publish_results(s, *c.who, event_id, false, *reason); });
-  if (auto bad_answer = failed(c, done)) co_return *bad_answer;
+  if (auto bad_answer = refusal(c, done)) co_return *bad_answer;
   co_return json_response(c.req, http::status::ok, competition_json(done->value(), ""));
 }
 
@@ -352,12 +252,11 @@ net::awaitable<response> results_csv(call& c) {
   for (auto const& u : lb.units)
     csv += std::to_string(u.rank) + "," + domain::csv_field(u.unit) + "," + fixed2(u.total) + "\r\n";
   auto event_id = l->comp.event_id;
-  auto saved = co_await commit<bool>(c.a.db, [&](domain::store& st) {
-    st.audit(domain::now_text(), c.who->label(), "competition.export", "event:" + std::to_string(event_id),
-             std::to_string(lb.individuals.size()) + " rows");
-    return std::pair{true, true};
+  auto saved = co_await commit_rule<bool>(c.a.db, [&](domain::store& st) {
+    return domain::audit_export(st, *c.who, "competition.export", "event:" + std::to_string(event_id),
+                                std::to_string(lb.individuals.size()) + " rows");
   });
-  if (!saved) co_return unavailable(c.req);
+  if (auto no = refusal(c, saved)) co_return *no;  // no unaudited export
   response res{http::status::ok, c.req.version()};
   res.set(http::field::server, "qiandao");
   res.set(http::field::content_type, "text/csv; charset=utf-8");

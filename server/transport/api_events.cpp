@@ -1,4 +1,5 @@
 // Events, the programme, and the board snapshot over plain HTTP.
+#include "domain/accounts.hpp"
 #include "domain/board.hpp"
 #include "domain/events.hpp"
 #include "domain/validate.hpp"
@@ -33,18 +34,15 @@ net::awaitable<response> save_event(call& c, bool create) {
   auto done = co_await commit_rule<domain::event>(c.a.db, [&](domain::store& s) {
     return create ? domain::create_event(s, *c.who, changes) : domain::update_event(s, *c.who, *id, changes);
   });
-  if (!done) co_return unavailable(c.req);
-  if (!*done) co_return error_response(c.req, done->err());
-  co_return json_response(c.req, create ? http::status::created : http::status::ok,
-                          to_json(done->value()));
+  co_return outcome_response(c, done, create ? http::status::created : http::status::ok,
+                            [](domain::event const& e) { return to_json(e); });
 }
 
 net::awaitable<response> create_event(call& c) { return save_event(c, true); }
 net::awaitable<response> update_event(call& c) { return save_event(c, false); }
 
 net::awaitable<response> get_programme(call& c) {
-  auto p = c.a.db.read()->get_programme();
-  co_return json_response(c.req, http::status::ok, {{"title", p.title}, {"theme", p.theme}});
+  co_return json_response(c.req, http::status::ok, to_json(c.a.db.read()->get_programme()));
 }
 
 net::awaitable<response> set_programme(call& c) {
@@ -54,21 +52,10 @@ net::awaitable<response> set_programme(call& c) {
   domain::field_errors f;
   auto title = get_string(*body, "title", f, false);
   auto theme = get_string(*body, "theme", f, false);
-  if (title && (domain::trim(*title).empty() || domain::utf8_length(*title) > 200)) f.add("title", "1–200 characters");
-  else if (title && domain::has_control_chars(*title)) f.add("title", domain::control_chars_message);
-  if (theme && domain::utf8_length(*theme) > 200) f.add("theme", "at most 200 characters");
-  else if (theme && domain::has_control_chars(*theme)) f.add("theme", domain::control_chars_message);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
-  auto done = co_await commit<domain::programme>(c.a.db, [&](domain::store& s) {
-    auto p = s.get_programme();
-    if (title) p.title = domain::trim(*title);
-    if (theme) p.theme = domain::trim(*theme);
-    s.set_programme(p);
-    s.audit(domain::now_text(), c.who->label(), "programme.update", "programme", p.title);
-    return std::pair{p, true};
-  });
-  if (!done) co_return unavailable(c.req);
-  co_return json_response(c.req, http::status::ok, {{"title", done->title}, {"theme", done->theme}});
+  auto done = co_await commit_rule<domain::programme>(
+      c.a.db, [&](domain::store& s) { return domain::update_programme(s, *c.who, title, theme); });
+  co_return outcome_response(c, done, http::status::ok, [](domain::programme const& p) { return to_json(p); });
 }
 
 // The same content as the WebSocket's first frame, read fresh from the database.

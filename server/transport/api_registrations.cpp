@@ -11,9 +11,7 @@ namespace {
 using reg_result = domain::result<domain::registration>;
 
 response answer(call& c, std::optional<reg_result> const& done, http::status ok) {
-  if (!done) return unavailable(c.req);
-  if (!*done) return error_response(c.req, done->err());
-  return json_response(c.req, ok, to_json(done->value(), false));
+  return outcome_response(c, done, ok, [](domain::registration const& r) { return to_json(r, false); });
 }
 
 net::awaitable<response> create(call& c) {

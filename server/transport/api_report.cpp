@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "domain/accounts.hpp"
 #include "domain/report.hpp"
 #include "domain/validate.hpp"
 #include "transport/report_xlsx.hpp"
@@ -12,58 +13,6 @@ namespace qiandao::transport {
 
 namespace {
 
-json rate_json(std::optional<double> r) { return r ? json(*r) : json(nullptr); }
-
-json events_json(std::vector<domain::report_event> const& events) {
-  json out = json::array();
-  for (auto const& e : events) {
-    json services = json::array();
-    for (auto const& v : e.services) services.push_back({{"name", v.name}, {"served", v.served}});
-    out.push_back({{"id", e.id}, {"title", e.title}, {"kind", e.kind}, {"venue", e.venue},
-                   {"starts_at", e.starts_at}, {"ends_at", e.ends_at}, {"status", e.status},
-                   {"lead_departments", e.lead_departments},
-                   {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
-                   {"registered", e.registered}, {"waitlisted", e.waitlisted},
-                   {"checked_in", e.checked_in}, {"rate", rate_json(e.rate)}, {"walk_ins", e.walk_ins},
-                   {"late", e.late}, {"leave", e.leave}, {"served", e.served}, {"services", services}});
-  }
-  return out;
-}
-
-json units_json(std::vector<domain::report_unit> const& units) {
-  json out = json::array();
-  for (auto const& u : units) {
-    out.push_back({{"unit_id", u.unit_id}, {"unit", u.unit}, {"kind", u.kind},
-                   {"parent", u.parent ? json(*u.parent) : json(nullptr)}, {"expected", u.expected},
-                   {"registered", u.registered}, {"attended", u.attended}, {"rate", rate_json(u.rate)},
-                   {"leave", u.leave}, {"late", u.late}});
-  }
-  return out;
-}
-
-json report_json(domain::report const& r) {
-  json services = json::array();
-  for (auto const& v : r.services) {
-    services.push_back({{"event_id", v.event_id}, {"event", v.event}, {"site", v.site},
-                        {"service", v.service}, {"served", v.served}});
-  }
-  json departments = json::array();
-  for (auto const& d : r.departments) {
-    json events = json::array();
-    for (auto const& e : d.events) events.push_back({{"id", e.id}, {"title", e.title}});
-    departments.push_back({{"department", d.department}, {"events", events}});
-  }
-  auto const& t = r.totals;
-  return {{"programme", {{"title", r.prog.title}, {"theme", r.prog.theme}}},
-          {"generated_at", r.generated_at},
-          {"events", events_json(r.events)},
-          {"units", units_json(r.units)},
-          {"services", services},
-          {"departments", departments},
-          {"totals",
-           {{"registered", t.registered}, {"checked_in", t.checked_in}, {"walk_ins", t.walk_ins},
-            {"served", t.served}, {"expected", t.expected}, {"leave", t.leave}}}};
-}
 
 domain::report load_report(call& c) {
   auto r = c.a.db.read()->load_report();
@@ -95,11 +44,9 @@ net::awaitable<response> get_report_xlsx(call& c) {
   }
   auto detail = "xlsx: " + std::to_string(r.events.size()) + " events, " + std::to_string(r.units.size()) +
                 " units";
-  auto audited = co_await commit<bool>(c.a.db, [&](domain::store& w) {
-    w.audit(domain::now_text(), c.who->label(), "report.export", "report", detail);
-    return std::pair{true, true};
-  });
-  if (!audited) co_return unavailable(c.req);  // no unaudited export
+  auto audited = co_await commit_rule<bool>(
+      c.a.db, [&](domain::store& w) { return domain::audit_export(w, *c.who, "report.export", "report", detail); });
+  if (auto no = refusal(c, audited)) co_return *no;  // no unaudited export
   std::string day = r.generated_at.substr(0, 4) + r.generated_at.substr(5, 2) + r.generated_at.substr(8, 2);
   response res{http::status::ok, c.req.version()};
   res.set(http::field::server, "qiandao");

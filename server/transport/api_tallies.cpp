@@ -10,8 +10,7 @@ namespace {
 using tally_result = domain::result<domain::tally_answer>;
 
 response answer(call& c, std::optional<tally_result> const& done, bool undo) {
-  if (!done) return unavailable(c.req);
-  if (!*done) return error_response(c.req, done->err());
+  if (auto no = refusal(c, done)) return *no;
   auto const& a = done->value();
   json j = {{"tally", to_json(a.t)}, {"counts", to_json(a.counts)}};
   if (undo) {

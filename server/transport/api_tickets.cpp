@@ -1,4 +1,5 @@
 // Tickets (/t/{code}), QR images, and registration lists in and out as CSV.
+#include "domain/accounts.hpp"
 #include "domain/csv_import.hpp"
 #include "domain/validate.hpp"
 #include "transport/qr_svg.hpp"
@@ -100,11 +101,10 @@ net::awaitable<response> export_csv(call& c) {
     if (page.items.size() < static_cast<std::size_t>(q.limit)) break;
     q.offset += q.limit;
   }
-  auto audited = co_await commit<bool>(c.a.db, [&](domain::store& w) {
-    w.audit(domain::now_text(), c.who->label(), "registration.export", "event:" + std::to_string(event_id), "csv");
-    return std::pair{true, true};
+  auto audited = co_await commit_rule<bool>(c.a.db, [&](domain::store& w) {
+    return domain::audit_export(w, *c.who, "registration.export", "event:" + std::to_string(event_id), "csv");
   });
-  if (!audited) co_return unavailable(c.req);  // no unaudited export
+  if (auto no = refusal(c, audited)) co_return *no;  // no unaudited export
   response res{http::status::ok, c.req.version()};
   res.set(http::field::server, "qiandao");
   res.set(http::field::content_type, "text/csv; charset=utf-8");

@@ -10,15 +10,11 @@ namespace {
 
 template <class T>
 response answer(call& c, std::optional<domain::result<T>> const& done, http::status ok) {
-  if (!done) return unavailable(c.req);
-  if (!*done) return error_response(c.req, done->err());
-  return json_response(c.req, ok, to_json(done->value(), false));
+  return outcome_response(c, done, ok, [](T const& v) { return to_json(v, false); });
 }
 
 response unit_answer(call& c, std::optional<domain::result<domain::unit>> const& done, http::status ok) {
-  if (!done) return unavailable(c.req);
-  if (!*done) return error_response(c.req, done->err());
-  return json_response(c.req, ok, to_json(done->value()));
+  return outcome_response(c, done, ok, [](domain::unit const& u) { return to_json(u); });
 }
 
 domain::unit_changes read_unit_changes(json const& j, domain::field_errors& f) {
@@ -78,8 +74,7 @@ net::awaitable<response> import_units(call& c) {
     bool keep = r.ok() && !dry_run;  // a dry run rolls everything back
     return std::pair{std::move(r), keep};
   });
-  if (!done) co_return unavailable(c.req);
-  if (!*done) co_return error_response(c.req, done->err());
+  if (auto no = refusal(c, done)) co_return *no;
   auto const& report = done->value();
   json rejected = json::array();
   for (auto const& r : report.rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
@@ -108,12 +103,6 @@ net::awaitable<response> clear_leave(call& c) {
   co_return answer(c, done, http::status::ok);
 }
 
-json quotas_json(std::vector<domain::quota> const& quotas) {
-  json items = json::array();
-  for (auto const& q : quotas)
-    items.push_back({{"unit_id", q.unit_id}, {"unit", q.unit}, {"kind", q.kind}, {"expected", q.expected}});
-  return {{"items", items}};
-}
 
 net::awaitable<response> get_quotas(call& c) {
   auto s = c.a.db.read();
@@ -151,15 +140,10 @@ net::awaitable<response> put_quotas(call& c) {
   auto id = c.ids.at(0);
   auto done = co_await commit_rule<std::vector<domain::quota>>(
       c.a.db, [&](domain::store& s) { return domain::set_quotas(s, *c.who, id, items); });
-  if (!done) co_return unavailable(c.req);
-  if (!*done) co_return error_response(c.req, done->err());
+  if (auto no = refusal(c, done)) co_return *no;
   co_return json_response(c.req, http::status::ok, quotas_json(done->value()));
 }
 
-json attendance_json(domain::attendance const& a) {
-  return {{"registered", a.registered}, {"checked_in", a.checked_in}, {"late", a.late},
-          {"leave", a.leave},           {"absent", a.absent()}};
-}
 
 net::awaitable<response> unit_attendance(call& c) {
   auto s = c.a.db.read();

@@ -319,4 +319,22 @@ json rate_json(std::int64_t num, std::int64_t den) {
   return static_cast<double>(num) / static_cast<double>(den);
 }
 
+json to_json(domain::actor const& who) {
+  using role = domain::role_kind;
+  char const* r = who.role == role::admin   ? "admin"
+                  : who.role == role::staff ? "staff"
+                  : who.role == role::judge ? "judge"
+                                            : "kiosk";
+  json j = {{"role", r}, {"name", who.name}, {"id", who.id}};
+  if (who.role == role::kiosk)
+    j["event_id"] = who.event_id ? json(*who.event_id) : json(nullptr);
+  else
+    j["username"] = who.name;
+  return j;
+}
+
+json to_json(domain::user const& u) { return {{"id", u.id}, {"username", u.username}, {"role", u.role}}; }
+
+json to_json(domain::programme const& p) { return {{"title", p.title}, {"theme", p.theme}}; }
+
 }  // namespace qiandao::transport

@@ -4,6 +4,9 @@
 #include <string>
 
 #include "domain/checkins.hpp"
+#include "domain/competition_model.hpp"
+#include "domain/report.hpp"
+#include "domain/units.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "domain/store.hpp"
@@ -30,7 +33,24 @@ json to_json(domain::tally const& t);
 json to_json(domain::board_event const& e);
 json to_json(domain::board_checkin const& c);
 json to_json(domain::tally_counts const& c);
+json to_json(domain::programme const& p);
+json to_json(domain::user const& u);  // without the password hash
+json to_json(domain::actor const& who);
 json error_body(domain::error const& e);
+
+// Skill competitions (json_io_competitions.cpp). `masked`: names as judges see them.
+json item_json(domain::competition_item const& i);
+json competition_json(domain::competition const& c, std::string const& title);
+json competitor_json(bool masked, domain::competitor const& p);
+json score_json(domain::score const& s);
+json draw_json(bool masked, domain::draw const& d, std::vector<domain::competitor> const& people);
+json slot_json(bool masked, std::optional<domain::slot> const& s);
+json results_json(bool masked, domain::competition const& comp, domain::leaderboard const& lb);
+
+// The programme report and attendance by unit (json_io_report.cpp).
+json report_json(domain::report const& r);
+json quotas_json(std::vector<domain::quota> const& quotas);
+json attendance_json(domain::attendance const& a);
 // num / den as a number, or null when den is 0.
 json rate_json(std::int64_t num, std::int64_t den);
 

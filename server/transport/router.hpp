@@ -61,6 +61,24 @@ std::optional<std::int64_t> query_int(call const& c, char const* key, std::int64
 // A query flag such as ?dry_run=1: present and neither "0" nor "false".
 bool query_flag(call const& c, char const* key);
 
+// The one place a committed rule's outcome becomes a response: 503 when its batch could not
+// be committed (nothing was saved), the rule's refusal in the contract's shape, or `ok` with
+// the body `to_body` makes of the value.
+template <class T, class Body>
+response outcome_response(call const& c, std::optional<domain::result<T>> const& done, http::status ok,
+                          Body&& to_body) {
+  if (!done) return unavailable(c.req);
+  if (!*done) return error_response(c.req, done->err());
+  return json_response(c.req, ok, to_body(done->value()));
+}
+// For handlers that go on after the commit: the response to send instead, if it failed.
+template <class T>
+std::optional<response> refusal(call const& c, std::optional<domain::result<T>> const& done) {
+  if (!done) return unavailable(c.req);
+  if (!*done) return error_response(c.req, done->err());
+  return std::nullopt;
+}
+
 // Parses the body as a JSON object; on failure `out` holds the 400 to send.
 std::optional<json> body_object(call& c, std::optional<response>& out);
 

@@ -90,8 +90,12 @@ void websocket_session<Stream>::write_next() {
 template <class Stream>
 void websocket_session<Stream>::arm_watchdog() {
   watchdog_.expires_after(write_deadline);
-  watchdog_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-    if (ec || !self->in_flight_ || self->closed_) return;  // the write finished in time
+  // The generation tells this write's timer from a later one's: a timer that fired just as
+  // its write completed (its handler already queued, past cancel()) must not close the board
+  // while the next write is in flight.
+  auto gen = ++write_gen_;
+  watchdog_.async_wait([self = this->shared_from_this(), gen](beast::error_code ec) {
+    if (ec || gen != self->write_gen_ || !self->in_flight_ || self->closed_) return;  // finished in time
     std::fprintf(stderr, "qiandao: board stopped reading for %llds, closing it\n",
                  static_cast<long long>(write_deadline.count()));
     self->closed_ = true;

@@ -61,6 +61,7 @@ class websocket_session final : public board_subscriber,
   std::optional<board_frame> in_flight_;  // the one being written: its buffers must outlive the write
   std::string prefix_;
   std::uint64_t next_seq_ = 0;
+  std::uint64_t write_gen_ = 0;  // bumped per write, so a stale watchdog firing is ignored
   std::uint64_t version_ = 0;  // state version of the last frame written
   bool accepted_ = false;
   bool awaiting_snapshot_ = false;

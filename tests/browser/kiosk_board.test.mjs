@@ -5,6 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newContext, shot, baseUrl, admin, Api, testPhone } from './support/harness.mjs';
 
+// The answer closes itself after a few seconds (3 s for green): tap it away only while it is
+// still up, so a slow machine does not wait on a panel that has already gone.
+async function closeResult(kiosk) {
+  await kiosk.evaluate(() => document.querySelector('.k-result:not([hidden])')?.click());
+  await kiosk.waitForSelector('.k-result', { state: 'hidden' });
+}
+
 test('kiosk scan → green, board updates within 1 s, rescan → amber', async (t) => {
   const api = await new Api().login();
   const title = `医师节庆祝大会 ${Date.now() % 100000}`;
@@ -46,6 +53,17 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     assert.equal(await card.locator('.b-card-checked').textContent(), '0');
     const totalBefore = Number(await board.getAttribute('.b-total-big', 'data-value'));
 
+    // The board notes the moment its figure for this event turns to 1, so the lag measured
+    // is the board's own, not the time this test spends on the kiosk's answer and picture.
+    await board.evaluate((id) => {
+      window.checkedShownAt = null;
+      const shown = () => document.querySelector(`.b-card[data-event-id="${id}"] .b-card-checked`)?.textContent === '1';
+      const observer = new MutationObserver(() => {
+        if (shown()) { window.checkedShownAt = Date.now(); observer.disconnect(); }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, event.id);
+
     // The scanner types the code in a burst and presses Enter.
     await kiosk.bringToFront();
     await kiosk.keyboard.type(regs[0].code);
@@ -57,10 +75,8 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     await shot(kiosk, 'kiosk-green');
 
     // The board's own figure, as a person reads it, within one second of the scan.
-    await board.waitForFunction(
-      ({ id }) => document.querySelector(`.b-card[data-event-id="${id}"] .b-card-checked`)?.textContent === '1',
-      { id: event.id }, { timeout: Math.max(50, 1000 - (Date.now() - scannedAt)), polling: 25 });
-    const lag = Date.now() - scannedAt;
+    const shownAt = await (await board.waitForFunction(() => window.checkedShownAt, null, { timeout: 10000 })).jsonValue();
+    const lag = shownAt - scannedAt;
     assert.ok(lag <= 1000, `board updated ${lag} ms after the scan`);
     t.diagnostic(`the board showed the check-in ${lag} ms after the scan's Enter`);
     await board.waitForFunction((n) => document.querySelector('.b-total-big').textContent.replace(/\D/g, '') === String(n), totalBefore + 1);
@@ -87,7 +103,7 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     assert.equal(await card.locator('.b-card-checked').textContent(), '1');
 
     // No ticket at hand: the last four digits of the phone find a masked candidate.
-    await kiosk.click('.k-result');
+    await closeResult(kiosk);
     await kiosk.click('[data-action=lookup]');
     await kiosk.fill('.k-phone', regs[1].phone.slice(-4));
     await kiosk.click('.k-key-go');
@@ -102,7 +118,7 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     await staff.goto(`${baseUrl()}/#/`);
     const staffCount = staff.locator(`.event-card[data-event-id="${event.id}"] [data-count=checked_in]`);
     await staffCount.filter({ hasText: '2' }).waitFor();
-    await kiosk.click('.k-result');
+    await closeResult(kiosk);
     await kiosk.click('[data-action=walk-in]');
     await kiosk.fill('#w-name', '赵晓东');
     await kiosk.fill('#w-phone', '1541234');
@@ -163,7 +179,7 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     await staff.click(`tr:has-text("东门 1 号") button[data-action=revoke]`);
     await staff.click('dialog.confirm button[value=ok]');
     await staff.waitForSelector('tr:has-text("东门 1 号") .badge-cancelled');
-    await kiosk.click('.k-result');
+    await closeResult(kiosk);
     await kiosk.keyboard.type(regs[1].code);
     await kiosk.keyboard.press('Enter');
     await kiosk.waitForSelector('.k-message h1:has-text("配对已失效")');

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newContext, shot, Api, OwnServer, testPhone } from './support/harness.mjs';
 
-test('offline kiosk queues five scans and replays them once the server is back', async () => {
+test('offline kiosk queues five scans and replays them once the server is back', async (t) => {
   const server = new OwnServer();  // its own process and database: this test stops and restarts it
+  t.diagnostic(`own server on ${server.db}`);
   const browser = await launch();
   try {
     await server.start();

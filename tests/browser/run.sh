@@ -53,9 +53,14 @@ fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/qiandao-browser.XXXXXX")"
 server_pid=""
+node_pid=""
 pg_dir=""
 cleanup() {
   local rc=$?
+  # Killed mid-run (e.g. SIGTERM from CI): the tests stop too, not only the server.
+  if [[ -n "$node_pid" ]] && kill -0 "$node_pid" 2>/dev/null; then
+    kill -TERM "$node_pid" 2>/dev/null || true
+  fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -130,7 +135,10 @@ export QIANDAO_ENGINE="$engine" QIANDAO_PG_URL="$pg_url"
 echo "browser tests on $engine against $url ($bin, database $db)"
 start=$(date +%s)
 status=0
-(cd "$root" && node --test --test-concurrency=1 tests/browser/) || status=$?
+(cd "$root" && exec node --test --test-concurrency=1 tests/browser/) &
+node_pid=$!
+wait "$node_pid" || status=$?
+node_pid=""
 echo "browser tests on $engine: $(( $(date +%s) - start )) s, screenshots in $shots/"
 if [[ $status -ne 0 ]]; then
   echo "--- server log ---" >&2

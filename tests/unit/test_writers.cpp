@@ -193,3 +193,37 @@ TEST_CASE("three writers: cancellations and their promotions race without giving
   CHECK(f.scalar("SELECT count(DISTINCT target) FROM audit_log WHERE action = 'registration.promote' AND ?1 > 0", 1) ==
         promotions);
 }
+
+TEST_CASE("a full writer queue refuses at once and commits nothing of the refused job", "[writers]") {
+  three_writers f;
+  auto event = f.make_event(std::nullopt, false);
+  st::writer w(f.target, f.counters, st::writer::limits{512, 2});
+  // The first job holds the writer thread until released; two more fill the queue.
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::atomic<bool> running{false};
+  auto held = submit<d::registration>(w, [&, gate](d::store& s) {
+    running = true;
+    gate.wait();
+    d::registration_input in{"占位", phone_of(1), "", "public", std::nullopt, std::nullopt};
+    return d::register_participant(s, f.admin, event, in, "staff");
+  });
+  while (!running) std::this_thread::yield();
+  std::vector<std::future<std::optional<d::result<d::registration>>>> queued;
+  for (int i = 2; i <= 4; ++i) {
+    d::registration_input in{"排队" + std::to_string(i), phone_of(i), "", "public", std::nullopt, std::nullopt};
+    queued.push_back(submit<d::registration>(w, [&f, in, event](d::store& s) {
+      return d::register_participant(s, f.admin, event, in, "staff");
+    }));
+  }
+  // The third waiting job found the queue full: refused before the writer was free.
+  REQUIRE(queued[2].wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+  CHECK_FALSE(queued[2].get().has_value());
+  release.set_value();
+  CHECK(held.get().value().ok());
+  CHECK(queued[0].get().value().ok());
+  CHECK(queued[1].get().value().ok());
+  w.stop();
+  CHECK(f.require_counts_match(event).registered == 3);
+  CHECK(f.scalar("SELECT count(*) FROM registrations WHERE phone = '15400000004' AND event_id = ?1", event) == 0);
+}
