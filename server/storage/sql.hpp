@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "domain/result.hpp"
 
@@ -77,6 +78,29 @@ class statement {
   virtual void bind_int(int index, std::int64_t value) = 0;
   virtual void bind_text(int index, std::string_view value) = 0;
   virtual void bind_null(int index) = 0;
+};
+
+// A connection's prepared statements by their SQL text, looked up by string_view so the hot
+// path allocates nothing.
+class statement_cache {
+ public:
+  template <class Make>
+  statement& get(std::string_view sql, Make&& make) {
+    auto it = map_.find(sql);
+    if (it == map_.end()) it = map_.emplace(std::string(sql), make()).first;
+    return *it->second;
+  }
+  void reset_all() {
+    for (auto& [sql, s] : map_) s->reset();
+  }
+  void clear() { map_.clear(); }
+
+ private:
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<statement>, text_hash, std::equal_to<>> map_;
 };
 
 class connection {

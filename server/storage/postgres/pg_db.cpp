@@ -214,9 +214,7 @@ void pg_connection::exec(std::string_view sql) {
 }
 
 statement& pg_connection::prepare(std::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<pg_statement>(*this, sql)).first;
-  return *it->second;
+  return cache_.get(sql, [&] { return std::make_unique<pg_statement>(*this, sql); });
 }
 
 bool pg_connection::in_transaction() const {
@@ -225,7 +223,7 @@ bool pg_connection::in_transaction() const {
 }
 
 void pg_connection::reset_all() {
-  for (auto& [sql, s] : cache_) s->reset();
+  cache_.reset_all();
 }
 
 void pg_connection::begin_write() { exec("BEGIN ISOLATION LEVEL READ COMMITTED"); }

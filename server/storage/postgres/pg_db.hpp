@@ -4,7 +4,6 @@
 // on one. Only pg_db.cpp sees <libpq-fe.h>.
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "storage/sql.hpp"
 
@@ -35,11 +34,7 @@ class pg_connection final : public connection {
  private:
   pg_conn* conn_ = nullptr;
   unsigned names_ = 0;
-  struct text_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::unique_ptr<statement>, text_hash, std::equal_to<>> cache_;
+  statement_cache cache_;
 };
 
 // Rewrites SQLite-style ?N placeholders as PostgreSQL's $N (outside quoted text); `max_index`

@@ -131,9 +131,7 @@ void sqlite_connection::exec(std::string_view sql) {
 }
 
 statement& sqlite_connection::prepare(std::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<sqlite_statement>(db_, sql)).first;
-  return *it->second;
+  return cache_.get(sql, [&] { return std::make_unique<sqlite_statement>(db_, sql); });
 }
 
 void sqlite_connection::reset_all() {

@@ -2,7 +2,6 @@
 // SQLite behind storage::connection. Only sqlite_db.cpp sees <sqlite3.h>.
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "storage/sql.hpp"
 
@@ -28,12 +27,7 @@ class sqlite_connection final : public connection {
 
  private:
   sqlite3* db_ = nullptr;
-  struct text_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  // Looked up by string_view: no allocation per prepare() on the hot path.
-  std::unordered_map<std::string, std::unique_ptr<statement>, text_hash, std::equal_to<>> cache_;
+  statement_cache cache_;
 };
 
 // Online backup of a live database into a new file (sqlite3_backup_*).
