@@ -5,10 +5,13 @@
 //       GET / against a fixed-answer server (the nginx reference); with --pids (its worker
 //       processes), also the server's CPU per answered request.
 //   checkin_load checkins QIANDAO_BIN DB [--levels 1,8,64,256] [--seconds 5] [--tag checkin]
-//                [--max-batch N] [--threads N]
+//                [--max-batch N] [--threads N] [--fixture PREFIX] [--cluster-pid PID]
 //       Starts `qiandao serve` on DB (a copy of a bench_fixture database) and drives
 //       POST /api/v1/checkins, each with an unused ticket code and a unique nonce, level after
 //       level on the same server; rows per commit per level come from /metrics.
+//       DB may be a PostgreSQL URL: then --fixture names the OUT that bench_fixture wrote
+//       (PREFIX.codes, PREFIX.token; the server's stderr goes to PREFIX.server.log), and
+//       --cluster-pid (the postmaster) adds the cluster's CPU per check-in.
 //
 // Prints a line per level and "RESULT <tag>_c<N>_<figure> value" lines for bench/run.sh.
 // Never asserts on time.
@@ -37,6 +40,8 @@ struct args {
   std::string max_batch;
   int threads = 1;
   std::vector<int> server_pids;  // fixed mode: the server's processes, for its CPU per request
+  std::string fixture;           // checkins mode: where the codes and token are, if not beside DB
+  int cluster_pid = 0;           // checkins mode: a PostgreSQL postmaster, for its CPU per request
 };
 
 std::vector<int> parse_levels(std::string const& s) {
@@ -57,6 +62,8 @@ args parse(int argc, char** argv) {
     else if (k == "--max-batch") a.max_batch = value();
     else if (k == "--threads") a.threads = std::stoi(value());
     else if (k == "--pids") a.server_pids = parse_levels(value());
+    else if (k == "--fixture") a.fixture = value();
+    else if (k == "--cluster-pid") a.cluster_pid = std::stoi(value());
     else a.positional.push_back(k);
   }
   return a;
@@ -136,15 +143,21 @@ void report_commits(std::string const& key, double rows, double commits, server_
   result(key + "writer_wait", cpu.writer_wait);
   result(key + "io_us_per_req", io_us);
   result(key + "writer_us_per_req", writer_us);
+  // The other threads: on PostgreSQL every request runs on the database pool (auth read,
+  // answer) while the I/O thread only does HTTP.
+  double others_us = answered > 0 ? cpu.others * seconds * 1e4 / static_cast<double>(answered) : 0;
+  result(key + "others_cpu", cpu.others);
+  result(key + "others_us_per_req", others_us);
 }
 
 int checkins(args const& a) {
   if (a.positional.size() != 2) throw std::invalid_argument("checkins QIANDAO_BIN DB");
   std::string tag = a.tag.empty() ? "checkin" : a.tag;
-  auto f = load_fixture(a.positional[1]);
+  auto f = load_fixture(a.fixture.empty() ? a.positional[1] : a.fixture);
   std::vector<std::string> extra;
   if (!a.max_batch.empty()) extra = {"--max-batch", a.max_batch};
-  auto srv = start_server(a.positional[0], a.positional[1], extra);
+  auto srv = start_server(a.positional[0], a.positional[1], extra,
+                          a.fixture.empty() ? std::string() : a.fixture + ".server.log");
   server_guard guard(srv);
   std::printf("%s: server pid %d on 127.0.0.1:%d%s, %zu tickets\n", tag.c_str(), srv.pid, srv.port,
               a.max_batch.empty() ? "" : (" with --max-batch " + a.max_batch).c_str(), f.codes.size());
@@ -165,12 +178,22 @@ int checkins(args const& a) {
     };
     auto b0 = read_batches(srv.port);
     auto cpu0 = thread_times(srv.pid);
+    long db0 = a.cluster_pid > 0 ? process_tree_ticks(a.cluster_pid) : 0;
     auto r = run_load(o);
+    long db1 = a.cluster_pid > 0 ? process_tree_ticks(a.cluster_pid) : 0;
     auto cpu1 = thread_times(srv.pid);
     auto b1 = read_batches(srv.port);
     print_level(tag, conns, r, "check-ins/s");
-    report_commits(tag + "_c" + std::to_string(conns) + "_", b1.sum - b0.sum, b1.count - b0.count,
-                   server_threads(cpu0, cpu1, r.elapsed_s), r.elapsed_s, static_cast<long>(r.latency_ms.size()));
+    auto key = tag + "_c" + std::to_string(conns) + "_";
+    report_commits(key, b1.sum - b0.sum, b1.count - b0.count, server_threads(cpu0, cpu1, r.elapsed_s), r.elapsed_s,
+                   static_cast<long>(r.latency_ms.size()));
+    if (a.cluster_pid > 0 && !r.latency_ms.empty()) {
+      double pct = ticks_to_percent(db1 - db0, r.elapsed_s);
+      double us = pct * r.elapsed_s * 1e4 / static_cast<double>(r.latency_ms.size());
+      std::printf("  PostgreSQL (all its processes): %.0f%% CPU, %.1f µs per check-in\n", pct, us);
+      result(key + "db_cpu", pct);
+      result(key + "db_us_per_req", us);
+    }
     if (next_code.load() >= f.codes.size()) std::printf("  (ran out of tickets)\n");
   }
   std::printf("  server: %s\n", stop_server(srv).c_str());

@@ -78,11 +78,11 @@ int wait_for_port(int fd, steady::time_point deadline) {
 }  // namespace
 
 server_process start_server(std::string const& bin, std::string const& db,
-                            std::vector<std::string> const& extra) {
+                            std::vector<std::string> const& extra, std::string const& log) {
   std::vector<std::string> args{"serve", "--db", db, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   server_process p;
-  p.log_path = db + ".server.log";
+  p.log_path = log.empty() ? db + ".server.log" : log;
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe");
   auto t0 = steady::now();
@@ -208,6 +208,37 @@ thread_time this_thread_time() {
 }
 
 long process_ticks(pid_t pid) { return stat_ticks("/proc/" + std::to_string(pid) + "/stat"); }
+
+long process_tree_ticks(pid_t pid) {
+  // PID's own time and that of its children it has already reaped (cutime + cstime), so a
+  // backend that exits between two readings still counts; then every child alive now.
+  long ticks = 0;
+  {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = s.rfind(')');
+    if (close != std::string::npos) {
+      std::istringstream f(s.substr(close + 2));
+      std::string field;
+      for (int i = 3; f >> field && i <= 17; ++i)
+        if (i >= 14) ticks += std::stol(field);
+    }
+  }
+  std::error_code ec;
+  for (auto const& e : std::filesystem::directory_iterator("/proc", ec)) {
+    auto name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path().string() + "/stat");
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = s.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream f(s.substr(close + 2));
+    std::string state;
+    long ppid = 0;
+    if (f >> state >> ppid && ppid == pid) ticks += stat_ticks(e.path().string() + "/stat");
+  }
+  return ticks;
+}
 
 double ticks_to_percent(long ticks, double seconds) {
   return seconds <= 0 ? 0 : 100.0 * static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK)) / seconds;

@@ -25,10 +25,11 @@ struct server_process {
   std::string log_path;   // the server's stderr
 };
 
-// Starts `BIN serve --db DB --listen 127.0.0.1:0 EXTRA…`, its stderr to DB.server.log.
-// Throws if no "listening" line comes within 60 s.
+// Starts `BIN serve --db DB --listen 127.0.0.1:0 EXTRA…`, its stderr to LOG (default
+// DB.server.log; give one when DB is a PostgreSQL URL). Throws if no "listening" line comes
+// within 60 s.
 server_process start_server(std::string const& bin, std::string const& db,
-                            std::vector<std::string> const& extra = {});
+                            std::vector<std::string> const& extra = {}, std::string const& log = {});
 // SIGTERM, then SIGKILL if it has not exited within 20 s. Returns the exit status text.
 std::string stop_server(server_process& p);
 // Stops the server on every way out of a scope, exceptions included.
@@ -62,6 +63,9 @@ struct thread_time {
 std::map<int, thread_time> thread_times(pid_t pid);
 thread_time this_thread_time();
 long process_ticks(pid_t pid);
+// CPU ticks of PID and every process whose parent is PID (a PostgreSQL postmaster and its
+// backends, walwriter, checkpointer…), read from /proc at that moment.
+long process_tree_ticks(pid_t pid);
 // CPU use of the server's threads between two readings, as % of one core. Threads are told
 // apart by creation order: main, then the writer (app's constructor), then two hashing
 // threads, then the I/O thread(s) that server::start() creates last.

@@ -3,16 +3,20 @@
 #
 #     bash bench/run.sh
 #
-# Builds build/bench (Release, no tests) if needed, installs nginx-light if missing, then
-# measures the references on this machine first (nginx answering a fixed response, SQLite in
-# WAL + synchronous=FULL), then Qiandao, and prints ONE table with ratios and target verdicts.
-# Figures only: nothing here fails on time. All traffic stays on 127.0.0.1. Two to four
-# minutes once built. bench/README.md says what each row means. The whole log is kept in
+# Builds build/bench (Release, no tests) if needed, installs nginx-light (and PostgreSQL 15)
+# if missing, then measures the references on this machine first (nginx answering a fixed
+# response, SQLite in WAL + synchronous=FULL), then Qiandao on SQLite, then a PostgreSQL 15
+# section on a throwaway cluster of its own (pgbench running Qiandao's check-in SQL, then
+# Qiandao on PostgreSQL), and prints ONE table with ratios and target verdicts.
+# Figures only: nothing here fails on time. All traffic stays on 127.0.0.1. bench/README.md
+# says what each row means and how long it takes. The whole log is kept in
 # build/bench/bench-last.log.
 #
 # Knobs (environment): BENCH_BIN (measure another qiandao binary), BENCH_SECONDS (per load
-# level, default 5), BENCH_BOARD_SECONDS (per board count, default 8), BENCH_BOARDS (default
-# 100,1000,5000).
+# level and per pgbench run, default 5), BENCH_BOARD_SECONDS (per board count, default 8),
+# BENCH_BOARDS (default 100,1000,5000), BENCH_PG_TICKETS (tickets in the PostgreSQL fixture,
+# default 100000), BENCH_ONLY=postgresql (only the PostgreSQL section; the default runs
+# everything).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +27,14 @@ LEVEL_SECONDS=${BENCH_SECONDS:-5}
 BOARD_SECONDS=${BENCH_BOARD_SECONDS:-8}
 BOARDS=${BENCH_BOARDS:-100,1000,5000}
 LOG=$BUILD/bench-last.log
+ONLY=${BENCH_ONLY:-}
+PG_TICKETS=${BENCH_PG_TICKETS:-100000}
+PGBIN=/usr/lib/postgresql/15/bin
+PG_CLUSTER=tests/support/pg_cluster.sh
+case $ONLY in
+  "" | postgresql) ;;
+  *) echo "bench/run.sh: BENCH_ONLY must be empty (everything) or postgresql" >&2; exit 2 ;;
+esac
 
 install_nginx() {
   command -v nginx >/dev/null && return
@@ -33,6 +45,13 @@ install_nginx() {
   else
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
   fi
+}
+
+install_postgres() {
+  [[ -x $PGBIN/pgbench && -x $PGBIN/initdb && -x $PGBIN/psql ]] && return
+  echo "== installing postgresql-15 (the PostgreSQL reference: server, psql, pgbench)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 postgresql-client-15 >/dev/null
 }
 
 build() {
@@ -51,16 +70,23 @@ build() {
   done
 }
 
-install_nginx
+[[ -n $ONLY ]] || install_nginx
+install_postgres
 build
 mkdir -p "$BUILD"
 WORK=$(mktemp -d /tmp/qiandao-bench.XXXXXX)
 cleanup() {
   # nginx runs inside a step's subshell; its own pid file names the master if a step died.
   if [[ -f $WORK/nginx/nginx.pid ]]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; sleep 0.5; fi
+  # The PostgreSQL cluster of this run, whatever state the run died in.
+  if [[ -d $WORK/pg ]]; then
+    bash "$PG_CLUSTER" stop "$WORK/pg" >/dev/null || echo "bench/run.sh: could not stop the cluster in $WORK/pg" >&2
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 : >"$LOG"
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 STARTED=$(date +%s)
@@ -141,33 +167,168 @@ fixtures() {
   "$TOOLS/bench_fixture" "$WORK/small.fixture.db" 100000
 }
 
-say "Qiandao benchmarks — $(date -Is), $(nproc) cores, load average $LOAD_BEFORE"
-step "fixtures: 300,000 tickets for the load runs, 100,000 registrations for the others" fixtures
-copy_fixture "$WORK/load.fixture.db" "$WORK/load.db"
-copy_fixture "$WORK/small.fixture.db" "$WORK/onecommit.db"
-copy_fixture "$WORK/small.fixture.db" "$WORK/board.db"
+# ---- PostgreSQL 15: a cluster of this run's own, in $WORK/pg (stopped by cleanup) ----
 
-say "== references"
-step "nginx fixed response, same client" nginx_reference
-step "SQLite WAL + synchronous=FULL" "$TOOLS/sqlite_baseline" "$WORK" 2
+psql_pg() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+pg_base() { cat "$WORK/pg/url"; }
+postmaster_pid() { head -n 1 "$WORK/pg/data/postmaster.pid"; }
 
-say "== Qiandao"
-step "check-ins at 1, 8, 64, 256 kiosk connections" \
-  "$TOOLS/checkin_load" checkins "$BIN" "$WORK/load.db" --levels 1,8,64,256 --seconds "$LEVEL_SECONDS"
-step "one commit per request (--max-batch 1)" \
-  "$TOOLS/checkin_load" checkins "$BIN" "$WORK/onecommit.db" --levels 64 --seconds "$LEVEL_SECONDS" \
-  --max-batch 1 --tag onecommit
-step "board memory and commit-to-board latency" \
-  "$TOOLS/board_latency" "$BIN" "$WORK/board.db" --boards "$BOARDS" --rate 2000 --kiosks 16 \
-  --seconds "$BOARD_SECONDS" --memory-boards 5000
-step "start-up on 100,000 registrations" "$TOOLS/startup_time" "$BIN" "$WORK/small.fixture.db" 5
-step "binary size" binary_sizes
+# CPU ticks of the whole cluster: the postmaster's own and those of the children it has
+# reaped (utime, stime, cutime, cstime: pgbench's backends have exited when it returns), and
+# every child alive now (walwriter, checkpointer, …). Fields counted from the ')' that ends
+# the command name.
+cluster_ticks() {
+  local pm t p
+  pm=$(postmaster_pid)
+  t=$(sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }')
+  for p in $(pgrep -P "$pm"); do
+    t=$((t + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ s = $12 + $13 } END { print s + 0 }')))
+  done
+  echo "$t"
+}
+
+# The cluster, the fixture (bench_fixture on an empty database) and two copies of it: one
+# for pgbench (with the helper table of ticket codes and the sequence that hands them out),
+# one for Qiandao.
+pg_setup() {
+  set -e
+  bash "$PG_CLUSTER" start "$WORK/pg" >/dev/null
+  local url
+  url=$(pg_base)
+  echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }') at $url, postmaster pid $(postmaster_pid);" \
+    "fsync=$(psql_pg -At -d "$url/postgres" -c 'SHOW fsync')," \
+    "synchronous_commit=$(psql_pg -At -d "$url/postgres" -c 'SHOW synchronous_commit')," \
+    "shared_buffers=$(psql_pg -At -d "$url/postgres" -c 'SHOW shared_buffers')"
+  bash "$PG_CLUSTER" createdb "$url" fixture >/dev/null
+  "$TOOLS/bench_fixture" "$url/fixture" "$PG_TICKETS" "$WORK/pg-fixture"
+  psql_pg -d "$url/fixture" -c "VACUUM ANALYZE"
+  psql_pg -d "$url/postgres" -c "CREATE DATABASE pgbench TEMPLATE fixture STRATEGY FILE_COPY" \
+    -c "CREATE DATABASE qiandao TEMPLATE fixture STRATEGY FILE_COPY"
+  psql_pg -d "$url/pgbench" \
+    -c 'CREATE TABLE bench_codes (n BIGINT PRIMARY KEY, code TEXT COLLATE "C" NOT NULL)' \
+    -c 'CREATE SEQUENCE bench_pick'
+  awk '{ print NR "\t" $0 }' "$WORK/pg-fixture.codes" | psql_pg -d "$url/pgbench" -c '\copy bench_codes FROM pstdin'
+  psql_pg -d "$url/pgbench" -c "VACUUM ANALYZE bench_codes"
+  echo "pgbench database: $(psql_pg -At -d "$url/pgbench" -c 'SELECT count(*) FROM bench_codes') ticket codes in bench_codes"
+  # The batched shape: the one-scan block of bench/pg_checkin.sql 64 times in one transaction.
+  awk '/^-- block begins/ { inblock = 1; next } /^-- block ends/ { inblock = 0; next } inblock' \
+    bench/pg_checkin.sql >"$WORK/pg_block.sql"
+  {
+    echo "-- generated by bench/run.sh from bench/pg_checkin.sql: 64 scans in one transaction"
+    echo "BEGIN;"
+    for _ in $(seq 64); do cat "$WORK/pg_block.sql"; done
+    echo "COMMIT;"
+  } >"$WORK/pg_checkin_batched.sql"
+  [[ $(grep -c '^INSERT INTO audit_log' "$WORK/pg_checkin_batched.sql") == 64 ]] ||
+    { echo "bench/run.sh: could not build the batched script from bench/pg_checkin.sql" >&2; return 1; }
+}
+
+# pgbench SHAPE CLIENTS: SHAPE single (bench/pg_checkin.sql, one scan a transaction) or
+# batched (64 scans a transaction); -M prepared, one pgbench thread, BENCH_SECONDS long.
+pgbench_run() {
+  local shape=$1 clients=$2 url script per tag
+  url=$(pg_base)/pgbench
+  case $shape in
+    single) script=bench/pg_checkin.sql; per=1 ;;
+    batched) script=$WORK/pg_checkin_batched.sql; per=64 ;;
+  esac
+  tag=pgbench_${shape}_c${clients}_
+  psql_pg -d "$url" -c CHECKPOINT
+  local checkins0 ticks0 ticks1 checkins1
+  checkins0=$(psql_pg -At -d "$url" -c 'SELECT count(*) FROM checkins')
+  ticks0=$(cluster_ticks)
+  local TIMEFORMAT='%U %S' cpu
+  cpu=$( { time "$PGBIN/pgbench" -n -M prepared -f "$script" -D pool="$PG_TICKETS" -c "$clients" -j 1 \
+            -T "$LEVEL_SECONDS" -l --log-prefix="$WORK/pgbench-$shape-$clients" "$url" \
+            >"$WORK/pgbench.out" 2>&1; } 2>&1 ) || { cat "$WORK/pgbench.out"; return 1; }
+  ticks1=$(cluster_ticks)
+  checkins1=$(psql_pg -At -d "$url" -c 'SELECT count(*) FROM checkins')
+  grep -E '^(number of (transactions actually processed|failed transactions)|latency average|tps)' "$WORK/pgbench.out"
+  local tx tps failed
+  tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/pgbench.out")
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$WORK/pgbench.out")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$WORK/pgbench.out")
+  # Per-transaction latency (µs, third column of the -l log) -> p50, p99 in ms.
+  local p50 p99
+  read -r p50 p99 < <(cat "$WORK/pgbench-$shape-$clients".* | awk '{ print $3 }' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) { print 0, 0; exit }
+      i50 = int(0.50 * (NR - 1) + 0.5) + 1; i99 = int(0.99 * (NR - 1) + 0.5) + 1; print v[i50] / 1000, v[i99] / 1000 }')
+  rm -f "$WORK/pgbench-$shape-$clients".*
+  local rows=$((tx * per)) first=$((checkins1 - checkins0)) hz
+  hz=$(getconf CLK_TCK)
+  awk -v tag="$tag" -v tps="$tps" -v per="$per" -v rows="$rows" -v first="$first" -v p50="$p50" -v p99="$p99" \
+      -v failed="${failed:-0}" -v dbt="$((ticks1 - ticks0))" -v hz="$hz" -v cpu="$cpu" -v secs="$LEVEL_SECONDS" 'BEGIN {
+    split(cpu, c, " ")
+    first_pct = rows > 0 ? 100 * first / rows : 0
+    db_cpu = 100 * dbt / hz / secs
+    db_us = rows > 0 ? 1e6 * dbt / hz / rows : 0
+    client_cpu = 100 * (c[1] + c[2]) / secs
+    printf "  %d scans in %d-scan transactions, %d of them first check-ins (%.1f%%); per transaction p50 %.2f p99 %.2f ms\n",
+           rows, per, first, first_pct, p50, p99
+    printf "  PostgreSQL %.0f%% CPU, %.1f us a scan; pgbench %.0f%% CPU\n", db_cpu, db_us, client_cpu
+    printf "RESULT %srps %.6g\nRESULT %stps %.6g\n", tag, tps * per, tag, tps
+    printf "RESULT %sp50_ms %.6g\nRESULT %sp99_ms %.6g\n", tag, p50, tag, p99
+    printf "RESULT %sfirst_pct %.6g\nRESULT %sfailed %d\n", tag, first_pct, tag, failed
+    printf "RESULT %sdb_cpu %.6g\nRESULT %sdb_us_per_row %.6g\nRESULT %sclient_cpu %.6g\n", tag, db_cpu, tag, db_us, tag, client_cpu
+  }'
+}
+
+pg_qiandao() {
+  set -e
+  local url
+  url=$(pg_base)
+  psql_pg -d "$url/qiandao" -c CHECKPOINT
+  "$TOOLS/checkin_load" checkins "$BIN" "$url/qiandao" --levels 1,8,64,256 --seconds "$LEVEL_SECONDS" \
+    --tag pgcheckin --fixture "$WORK/pg-fixture" --cluster-pid "$(postmaster_pid)"
+}
+
+postgresql_section() {
+  say "== PostgreSQL 15 (a cluster of this run's own, fsync and synchronous_commit on)"
+  step "cluster and fixture: $PG_TICKETS tickets, copied for pgbench and for Qiandao" pg_setup
+  if [[ ! -f $WORK/pg/url || ! -f $WORK/pg-fixture.token ]]; then
+    say "!! no PostgreSQL cluster or fixture: the PostgreSQL rows are not measured"
+    return
+  fi
+  say "== PostgreSQL reference: pgbench -M prepared running Qiandao's check-in SQL (bench/pg_checkin.sql)"
+  local c
+  for c in 1 8 64; do step "pgbench, one scan a transaction, $c clients" pgbench_run single "$c"; done
+  for c in 1 4; do step "pgbench, 64 scans a transaction, $c clients" pgbench_run batched "$c"; done
+  say "== Qiandao on PostgreSQL"
+  step "check-ins at 1, 8, 64, 256 kiosk connections (PostgreSQL)" pg_qiandao
+}
+
+say "Qiandao benchmarks — $(date -Is), $(nproc) cores, load average $LOAD_BEFORE${ONLY:+ (BENCH_ONLY=$ONLY)}"
+if [[ -z $ONLY ]]; then
+  step "fixtures: 300,000 tickets for the load runs, 100,000 registrations for the others" fixtures
+  copy_fixture "$WORK/load.fixture.db" "$WORK/load.db"
+  copy_fixture "$WORK/small.fixture.db" "$WORK/onecommit.db"
+  copy_fixture "$WORK/small.fixture.db" "$WORK/board.db"
+
+  say "== references"
+  step "nginx fixed response, same client" nginx_reference
+  step "SQLite WAL + synchronous=FULL" "$TOOLS/sqlite_baseline" "$WORK" 2
+
+  say "== Qiandao"
+  step "check-ins at 1, 8, 64, 256 kiosk connections" \
+    "$TOOLS/checkin_load" checkins "$BIN" "$WORK/load.db" --levels 1,8,64,256 --seconds "$LEVEL_SECONDS"
+  step "one commit per request (--max-batch 1)" \
+    "$TOOLS/checkin_load" checkins "$BIN" "$WORK/onecommit.db" --levels 64 --seconds "$LEVEL_SECONDS" \
+    --max-batch 1 --tag onecommit
+  step "board memory and commit-to-board latency" \
+    "$TOOLS/board_latency" "$BIN" "$WORK/board.db" --boards "$BOARDS" --rate 2000 --kiosks 16 \
+    --seconds "$BOARD_SECONDS" --memory-boards 5000
+  step "start-up on 100,000 registrations" "$TOOLS/startup_time" "$BIN" "$WORK/small.fixture.db" 5
+  step "binary size" binary_sizes
+fi
+postgresql_section
 
 {
   echo "RESULT elapsed_s $(($(date +%s) - STARTED))"
   echo "RESULT load_before $LOAD_BEFORE"
   echo "RESULT load_after $(cut -d' ' -f1 /proc/loadavg)"
   echo "RESULT cores $(nproc)"
+  echo "RESULT pg_tickets $PG_TICKETS"
+  [[ -z $ONLY ]] || echo "RESULT only_postgresql 1"
 } >>"$LOG"
 say
 bash bench/table.sh "$LOG" | tee -a "$LOG"

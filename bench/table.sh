@@ -32,6 +32,9 @@ END {
   printf "Every HTTP row uses the same client (bench/checkin_load: Beast, keep-alive, one client thread).\n\n"
   printf "  %-48s %-52s %s\n", "ROW", "FIGURE", "RATIO / NOTE"
 
+  only_pg = has("only_postgresql")  # BENCH_ONLY=postgresql: the other sections were not run
+  if (only_pg) printf "  (BENCH_ONLY=postgresql: only the PostgreSQL section was run)\n"
+  if (!only_pg) {
   section("References")
   for (i = 1; i <= 4; i++) {
     c = levels[i]; k = "nginx_c" c "_"
@@ -96,7 +99,43 @@ END {
   row("binary size",
       has("size_bytes") ? sprintf("%.1f MiB, %.1f MiB stripped", v("size_bytes") / 1048576, v("size_stripped_bytes") / 1048576) : "n/a", "")
 
+  }
+
+  section("PostgreSQL 15 (own throwaway cluster, same run; fsync and synchronous_commit on)")
+  # The reference: pgbench -M prepared running bench/pg_checkin.sql, the check-in SQL of Qiandao.
+  split("single:1 single:8 single:64 batched:1 batched:4", runs, " ")
+  best_b = 0; best_b_c = 0
+  for (i = 1; i <= 5; i++) {
+    split(runs[i], sc, ":"); shape = sc[1]; c = sc[2]; k = "pgbench_" shape "_c" c "_"
+    name = "pgbench check-in SQL, " (shape == "single" ? "1 scan/tx, " : "64 scans/tx, ") c (c == 1 ? " client" : " clients")
+    if (!has(k "rps")) { row(name, "n/a", ""); continue }
+    if (shape == "batched" && v(k "rps") > best_b) { best_b = v(k "rps"); best_b_c = c }
+    row(name, sprintf("%s rows/s  tx p50 %s  p99 %s ms", group(v(k "rps")), ms(v(k "p50_ms")), ms(v(k "p99_ms"))),
+        sprintf("%.0f%% first check-ins; PG %.0f us CPU/row", v(k "first_pct"), v(k "db_us_per_row")) \
+        (v(k "failed") > 0 ? sprintf("; %d failed tx", v(k "failed")) : ""))
+  }
+  pgpeak = 0; pgpeak_c = 0
+  for (i = 1; i <= 4; i++) {
+    c = levels[i]; k = "pgcheckin_c" c "_"
+    if (!has(k "rps")) { row("Qiandao on PG, durable check-ins, " c " conns", "n/a", ""); continue }
+    if (v(k "rps") > pgpeak) { pgpeak = v(k "rps"); pgpeak_c = c }
+    ratio = best_b > 0 ? sprintf("%.2f x batched pgbench", v(k "rps") / best_b) : ""
+    if (has("checkin_c" c "_rps") && v("checkin_c" c "_rps") > 0)
+      ratio = ratio sprintf("; %.2f x SQLite", v(k "rps") / v("checkin_c" c "_rps"))
+    ratio = ratio sprintf("; PG %.0f us CPU/req", v(k "db_us_per_req"))
+    row("Qiandao on PG, durable check-ins, " c " conns",
+        sprintf("%s/s  p50 %s  p99 %s ms  %.1f rows/commit", group(v(k "rps")), ms(v(k "p50_ms")), ms(v(k "p99_ms")),
+                v(k "rows_per_commit")), ratio)
+    if (v(k "failed") > 0) row("", sprintf("(%d requests failed or stalled)", v(k "failed")), "")
+  }
+  k = "pgcheckin_c256_"
+  row("Qiandao on PG, threads at 256 conns",
+      has(k "writer_cpu") ? sprintf("writer %.0f%% CPU +%.0f%% waiting (PG or a CPU)", v(k "writer_cpu"), v(k "writer_wait")) : "n/a",
+      has(k "io_cpu") ? sprintf("I/O %.0f%% CPU; db pool %.0f%% CPU; PostgreSQL %.0f%% CPU", v(k "io_cpu"), v(k "others_cpu"),
+                                v(k "db_cpu")) : "")
+
   section("Targets")
+  if (!only_pg) {
   ngx = v("nginx_c" peak_c "_rps")
   k = "checkin_c" peak_c "_"
   target("check-ins/s >= 0.35 x nginx fixed response",
@@ -123,4 +162,11 @@ END {
          sprintf("I/O thread %.0f%% CPU +%.0f%% waiting; check-ins fell to %s/s", v(k "io_cpu"), v(k "io_wait"), group(v(k "checkins_per_s"))))
   target("<= 8 KiB per idle board connection", sprintf("%.2f KiB", v("board_mem_kib_per_conn")),
          has("board_mem_kib_per_conn"), v("board_mem_kib_per_conn") <= 8, "")
+  }
+  k = "pgcheckin_c" pgpeak_c "_"
+  target("Qiandao on PG >= 0.5 x batched pgbench",
+         sprintf("%s / %s = %.2f", group(pgpeak), group(best_b), best_b > 0 ? pgpeak / best_b : 0),
+         pgpeak > 0 && best_b > 0, best_b > 0 && pgpeak >= 0.5 * best_b,
+         sprintf("peaks: Qiandao at %d conns (%.1f rows/commit), pgbench 64 scans/tx at %d client%s", pgpeak_c,
+                 v(k "rows_per_commit"), best_b_c, best_b_c == 1 ? "" : "s"))
 }'
