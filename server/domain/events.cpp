@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/registrations.hpp"
 #include "domain/validate.hpp"
 
 namespace qiandao::domain {
@@ -90,20 +91,6 @@ void apply(event& e, event_changes const& in, field_errors& f) {
     f.add("ends_at", "结束时间早于开始时间 / ends before it starts");
 }
 
-// When capacity grows, the waitlist moves up in order.
-void promote_waitlist(store& s, actor const& who, id_t event_id) {
-  while (auto next = s.oldest_waitlisted(event_id)) {
-    if (!s.take_seat(event_id)) break;
-    if (!s.change_registration_status(next->id, "waitlisted", "confirmed")) {
-      s.adjust_counts(event_id, -1, 0, 0);  // cancelled meanwhile: give the seat back
-      continue;
-    }
-    s.adjust_counts(event_id, 0, -1, 0);
-    s.audit(now_text(), who.label(), "registration.promote",
-            "registration:" + std::to_string(next->id), "from waitlist");
-  }
-}
-
 }  // namespace
 
 result<event> create_event(store& s, actor const& who, event_changes const& in) {
@@ -133,7 +120,10 @@ result<event> update_event(store& s, actor const& who, id_t id, event_changes co
   }
   std::string now = now_text();
   s.update_event(e, now);
-  if (e.waitlist || e.counts.waitlisted > 0) promote_waitlist(s, who, id);
+  // When capacity grows, the waitlist moves up in order.
+  if (e.waitlist || e.counts.waitlisted > 0)
+    while (promote_next(s, who, id, now)) {
+    }
   s.audit(now, who.label(), "event.update", "event:" + std::to_string(id), e.title);
   return *s.find_event(id);
 }

@@ -103,24 +103,18 @@ result<registration> register_participant(store& s, actor const& who, id_t event
   return *s.find_registration(*id);
 }
 
-namespace {
-
-// Gives a seat freed on the event to the oldest on its waitlist, if any. The caller has just
-// decremented the event's row, so it holds that row's lock: promotions of one event run one
-// at a time whichever instance runs them.
-void promote_next(store& s, actor const& who, id_t event_id, std::string const& now) {
+bool promote_next(store& s, actor const& who, id_t event_id, std::string const& now) {
   while (auto next = s.oldest_waitlisted(event_id)) {
-    if (!s.take_seat(event_id)) return;
+    if (!s.take_seat(event_id)) return false;
     if (s.change_registration_status(next->id, "waitlisted", "confirmed")) {
       s.adjust_counts(event_id, 0, -1, 0);
       s.audit(now, who.label(), "registration.promote", target(next->id), "from waitlist");
-      return;
+      return true;
     }
     s.adjust_counts(event_id, -1, 0, 0);  // it left the waitlist meanwhile: give the seat back
   }
+  return false;
 }
-
-}  // namespace
 
 result<registration> cancel_registration(store& s, actor const& who, id_t id) {
   // The status change is guarded by the status just read. When another instance changed it

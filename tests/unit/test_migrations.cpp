@@ -294,3 +294,24 @@ TEST_CASE("a version 2 database keeps its users and devices through 003 and acce
     CHECK(text(db, "PRAGMA integrity_check") == "ok");
   }
 }
+
+TEST_CASE("a storage error names the constraint but never the row's values", "[storage]") {
+  qiandao::test::temp_dir dir;
+  auto db_owner = open_db(fresh_database(dir, "q.db"), rw);
+  auto& db = *db_owner;
+  st::migrate(db);
+  add_event(db, "名医面对面义诊");
+  std::string const insert =
+      "INSERT INTO registrations (event_id, code, name, phone, status, source, created_at) "
+      "VALUES (1, 'CODE1', '欧阳娜娜', '15400001234', 'confirmed', 'staff', '2024-08-01T10:00:00+08:00')";
+  db.exec(insert);
+  // The same phone again: the message is logged, so it must not quote the phone or name
+  // (PostgreSQL's DETAIL line would).
+  try {
+    db.exec(insert);
+    FAIL("a second live registration for the phone was stored");
+  } catch (st::db_error const& e) {
+    CHECK(e.is_constraint());
+    CHECK_THAT(e.what(), !Catch::Contains("15400001234") && !Catch::Contains("欧阳娜娜"));
+  }
+}

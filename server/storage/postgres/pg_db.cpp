@@ -27,7 +27,9 @@ db_error::kind kind_of(std::string_view state, pg_conn* conn) {
   std::string state = st ? st : (PQstatus(conn) != CONNECTION_OK ? "08006" : "XX000");
   std::string msg(context);
   msg += ": ";
-  char const* text = res ? PQresultErrorMessage(res) : nullptr;
+  // The primary message only: DETAIL lines quote the row's values (a phone number in a
+  // unique key), which must never reach a log.
+  char const* text = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   msg += (text && *text) ? text : PQerrorMessage(conn);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   if (res) PQclear(res);
