@@ -11,7 +11,7 @@ namespace {
 constexpr char const* registration_select =
     "SELECT r.id, r.event_id, r.code, r.name, r.phone, r.organization, r.category, "
     "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id, r.unit_id, "
-    "r.leave_reason, r.leave_at, r.leave_by, un.name "
+    "r.leave_reason, r.leave_at, r.leave_by, un.name, r.consent_at "
     "FROM registrations r "
     "LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL "
     "LEFT JOIN units un ON un.id = r.unit_id ";
@@ -35,6 +35,7 @@ domain::registration read_registration(statement& s) {
   if (auto reason = s.get_optional_text(14))
     r.leave = domain::leave_record{*reason, s.get_text(15), s.get_text(16)};
   r.unit = s.get_optional_text(17);
+  r.consent_at = s.get_optional_text(18);
   return r;
 }
 
@@ -59,8 +60,8 @@ std::string escape_like(std::string const& q) {
 std::optional<id_t> sql_store::insert_registration(domain::registration const& r) {
   auto& s = c_.prepare(
       "INSERT INTO registrations (event_id, code, name, phone, organization, category, "
-      "id_number, status, source, created_at, unit_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "id_number, status, source, created_at, unit_id, consent_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
       "ON CONFLICT (event_id, phone) WHERE status <> 'cancelled' DO NOTHING RETURNING id");
   s.bind(1, r.event_id)
       .bind(2, r.code)
@@ -72,7 +73,8 @@ std::optional<id_t> sql_store::insert_registration(domain::registration const& r
       .bind(8, r.status)
       .bind(9, r.source)
       .bind(10, r.created_at)
-      .bind(11, r.unit_id);
+      .bind(11, r.unit_id)
+      .bind(12, r.consent_at);
   return inserted_id(s);
 }
 
