@@ -68,8 +68,6 @@ test('board: the events shown, the picker, totals over them, the chart after a r
     assert.equal(await board.textContent('[data-total="rate"]'), '50.0%');
     await board.waitForFunction(() => document.querySelector('.b-chart').dataset.total === '1');
     assert.equal(await board.$$eval('.b-recent-row', (rows) => rows.length), 1);
-    await board.waitForTimeout(500);  // the counters' roll and the chart's bars settle
-    await shot(board, 'board-filtered');
 
     // The picker: hidden on a still screen, opened with E; it lists every event.
     assert.equal(await board.isVisible('.b-pick'), false);
@@ -103,6 +101,9 @@ test('board: the events shown, the picker, totals over them, the chart after a r
     await board.goto(`${own.url}/board?events=${a.id}`);
     await live();
     await board.waitForFunction(() => document.querySelector('.b-chart').dataset.total === '2');
+    assert.equal(await chart('minutes'), '2', 'the minutes 15 and 7 before the board opened');
+    await board.waitForTimeout(500);  // the counters' roll and the chart's bars settle
+    await shot(board, 'board-filtered');
     const reg = await api.get(`/registrations/${ra[1].id}`);
     await api.call('DELETE', `/checkins/${reg.checkin_id}`);
     await board.waitForFunction(() => document.querySelector('.b-chart').dataset.total === '1');
