@@ -18,7 +18,7 @@ std::vector<unit_rank> rank_units(std::vector<unit_rank> out) {
 }
 
 board_event board_row(store& s, event const& e) {
-  board_event b{e.id, e.title, e.kind, e.venue, e.status, e.starts_at, e.capacity, e.counts, {}, {}, {}};
+  board_event b{e.id, e.title, e.kind, e.venue, e.status, e.starts_at, e.capacity, e.counts, {}, {}, {}, e.ends_at};
   if (!e.services.empty()) b.clinic = s.count_tallies(e);
   b.units = rank_units(s.unit_figures(e.id));
   if (e.kind == "competition") b.competition = competition_board(s, e.id);
@@ -31,6 +31,39 @@ board_state load_board(store& s, int recent_limit) {
   for (auto const& e : s.list_events()) b.events.push_back(board_row(s, e));
   b.recent = s.recent_checkins(recent_limit);
   for (auto& c : b.recent) c.masked_name = mask_name(c.masked_name);
+  b.history = board_history(s);
+  return b;
+}
+
+std::string board_history_from() {
+  return format_time(now_seconds() - 60 * (board_history_minutes - 1)).substr(0, 16);
+}
+
+std::string board_minute_of(std::string const& at) {
+  // "YYYY-MM-DDTHH:MM:SS+08:00": the minute, then the zone as stored.
+  return at.substr(0, 16) + ":00" + (at.size() > 19 ? at.substr(19) : std::string("+08:00"));
+}
+
+std::string board_today() { return now_text().substr(0, 10); }
+
+std::vector<board_minute> board_history(store& s) {
+  auto rows = s.checkins_per_minute(board_history_from());
+  for (auto& r : rows) r.minute += ":00+08:00";  // stored times are normalised to +08:00
+  return rows;
+}
+
+board_state select_board(board_state b, std::vector<id_t> const& ids) {
+  std::set<id_t> const wanted(ids.begin(), ids.end());
+  auto shown = [&](id_t id) { return wanted.contains(id); };
+  std::vector<board_event> events;
+  for (id_t id : ids) {
+    auto it = std::find_if(b.events.begin(), b.events.end(), [&](auto const& e) { return e.id == id; });
+    if (it != b.events.end() && std::none_of(events.begin(), events.end(), [&](auto const& e) { return e.id == id; }))
+      events.push_back(*it);
+  }
+  b.events = std::move(events);
+  std::erase_if(b.recent, [&](auto const& c) { return !shown(c.event_id); });
+  std::erase_if(b.history, [&](auto const& m) { return !shown(m.event_id); });
   return b;
 }
 

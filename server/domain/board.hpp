@@ -15,4 +15,17 @@ std::vector<board_event> board_events(store& s, std::set<id_t> const& ids);
 std::vector<unit_rank> rank_units(std::vector<unit_rank> units);
 std::optional<board_competition> competition_board(store& s, id_t event_id);
 
+// The per-minute chart covers this many minutes, the current one included.
+inline constexpr int board_history_minutes = 60;
+// The first minute the chart keeps now, "YYYY-MM-DDTHH:MM" (a prefix of `at`).
+std::string board_history_from();
+// The chart's minute of a check-in's `at`: "YYYY-MM-DDTHH:MM:00+08:00".
+std::string board_minute_of(std::string const& at);
+// Today in the programme's zone, "YYYY-MM-DD": the page leaves out events ended before it.
+std::string board_today();
+// Live check-ins per event and minute over the chart's window.
+std::vector<board_minute> board_history(store& s);
+// Just the events named (in the order given, unknown ids dropped), with their check-ins.
+board_state select_board(board_state b, std::vector<id_t> const& ids);
+
 }  // namespace qiandao::domain

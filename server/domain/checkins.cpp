@@ -183,6 +183,7 @@ result<registration> undo_checkin(store& s, actor const& who, id_t checkin_id) {
   std::string now = now_text();
   if (!s.undo_checkin(*c, now, who.label()))
     return make_error(error_kind::conflict, "already_undone", "该签到已撤销 / already undone");
+  s.note_undo({c->event_id, {}, {}, c->at});  // the board's chart takes it off its minute
   s.audit(now, who.label(), "checkin.undo", "registration:" + std::to_string(c->registration_id),
           "checkin:" + std::to_string(checkin_id));
   return *s.find_registration(c->registration_id);

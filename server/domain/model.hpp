@@ -257,6 +257,7 @@ struct board_event {
   std::optional<tally_counts> clinic;  // when the event has services
   std::vector<unit_rank> units;        // when the event has quotas, ranked
   std::optional<board_competition> competition;  // a competition with items
+  std::string ends_at;  // the page leaves out events that ended before today
 };
 
 struct board_checkin {
@@ -266,10 +267,18 @@ struct board_checkin {
   std::string at;
 };
 
+// Live check-ins of one event in one minute, for the board's per-minute chart.
+struct board_minute {
+  id_t event_id = 0;
+  std::string minute;  // "YYYY-MM-DDTHH:MM:00+08:00"
+  std::int64_t count = 0;
+};
+
 struct board_state {
   programme prog;
   std::vector<board_event> events;
   std::vector<board_checkin> recent;  // newest last
+  std::vector<board_minute> history;  // the last 60 minutes, oldest first
 };
 
 // What one committed batch changed, for the live board.
@@ -279,6 +288,7 @@ struct board_delta {
   bool programme_changed = false;
   programme prog;
   std::int64_t committed_at_us = 0;  // Unix microseconds when COMMIT returned
+  std::vector<board_checkin> undone;  // check-ins undone: event and `at` only, no name
 };
 
 }  // namespace qiandao::domain

@@ -51,7 +51,8 @@ struct change_set {
   std::set<id_t> events;
   std::vector<board_checkin> recent;
   bool programme = false;
-  [[nodiscard]] bool empty() const { return events.empty() && recent.empty() && !programme; }
+  std::vector<board_checkin> undone;  // event and `at` of each check-in undone
+  [[nodiscard]] bool empty() const { return events.empty() && recent.empty() && !programme && undone.empty(); }
 };
 
 class programme_repository {
@@ -109,6 +110,9 @@ class checkin_repository {
   virtual void settle_nonce(nonce_record const& n) = 0;
   // The last `limit` live check-ins, oldest first, names whole (the board masks them).
   virtual std::vector<board_checkin> recent_checkins(int limit) = 0;
+  // Live check-ins per event and minute ("YYYY-MM-DDTHH:MM", the first 16 characters of
+  // `at`) from the minute `from` on, oldest first.
+  virtual std::vector<board_minute> checkins_per_minute(std::string const& from) = 0;
 };
 
 class account_repository {
@@ -224,6 +228,7 @@ class store : public programme_repository,
   [[nodiscard]] virtual std::unique_ptr<nested_work> nested() = 0;
   void touch_event(id_t id) { changes().events.insert(id); }
   void note_checkin(board_checkin c) { changes().recent.push_back(std::move(c)); }
+  void note_undo(board_checkin c) { changes().undone.push_back(std::move(c)); }
 };
 
 }  // namespace qiandao::domain

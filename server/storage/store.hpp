@@ -123,6 +123,9 @@ class sql_store final : public domain::store {
   // the programme report (store_report.cpp)
   domain::report load_report() override;
 
+  // the board's per-minute chart (store_board.cpp)
+  std::vector<domain::board_minute> checkins_per_minute(std::string const& from) override;
+
  private:
   void load_departments(domain::event& e);
   void save_names(char const* table, id_t event_id, std::vector<std::string> const& names);

@@ -89,6 +89,7 @@ bool writer::try_batch(std::deque<std::unique_ptr<job>>& batch) {
   transaction tx(db);
   for (auto& j : batch) {
     auto mark = store_->changes().recent.size();
+    auto undone_mark = store_->changes().undone.size();
     bool kept = false;
     try {
       savepoint sp(db);
@@ -104,7 +105,10 @@ bool writer::try_batch(std::deque<std::unique_ptr<job>>& batch) {
       std::fprintf(stderr, "qiandao: job failed: %s\n", e.what());
       if (!db.in_transaction()) throw;
     }
-    if (!kept) store_->changes().recent.resize(mark);
+    if (!kept) {
+      store_->changes().recent.resize(mark);
+      store_->changes().undone.resize(undone_mark);
+    }
   }
   tx.commit();
   return true;
@@ -150,6 +154,7 @@ void writer::publish() {
     std::fprintf(stderr, "qiandao: board refresh failed: %s\n", e.what());
   }
   d.recent = std::move(changes.recent);  // masked by the rule that noted them
+  d.undone = std::move(changes.undone);
   listener_(std::move(d));
 }
 

@@ -1,4 +1,5 @@
 // Events, the programme, and the board snapshot over plain HTTP.
+#include <charconv>
 #include "domain/accounts.hpp"
 #include "domain/board.hpp"
 #include "domain/events.hpp"
@@ -58,10 +59,37 @@ net::awaitable<response> set_programme(call& c) {
   co_return outcome_response(c, done, http::status::ok, [](domain::programme const& p) { return to_json(p); });
 }
 
-// The same content as the WebSocket's first frame, read fresh from the database.
+// `?events=3,5`: the board's selection, event ids separated by commas; empty when absent.
+std::optional<std::vector<domain::id_t>> board_selection(call const& c, domain::field_errors& f) {
+  std::vector<domain::id_t> ids;
+  auto it = c.query.find("events");
+  if (it == c.query.end() || it->second.empty()) return ids;
+  std::string_view rest = it->second;
+  while (true) {
+    auto comma = rest.find(',');
+    auto part = rest.substr(0, comma);
+    domain::id_t id = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+    if (ec != std::errc() || end != part.data() + part.size() || id <= 0 || ids.size() == 200) {
+      f.add("events", "须为以逗号分隔的活动编号（至多 200 个）/ must be event ids separated by commas (at most 200)");
+      return std::nullopt;
+    }
+    ids.push_back(id);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return ids;
+}
+
+// The same content as the WebSocket's first frame, read fresh from the database; with
+// `?events=` just those events, their check-ins and chart, and totals over them.
 net::awaitable<response> board(call& c) {
+  domain::field_errors f;
+  auto ids = board_selection(c, f);
+  if (!ids) co_return error_response(c.req, f.to_error());
   auto b = domain::load_board(*c.a.db.read(), 20);
-  json events = json::array(), recent = json::array();
+  if (!ids->empty()) b = domain::select_board(std::move(b), *ids);
+  json events = json::array(), recent = json::array(), history = json::array();
   std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
   for (auto const& e : b.events) {
     events.push_back(to_json(e));
@@ -71,6 +99,7 @@ net::awaitable<response> board(call& c) {
     if (e.clinic) served += e.clinic->served;
   }
   for (auto const& r : b.recent) recent.push_back(to_json(r));
+  for (auto const& m : b.history) history.push_back(to_json(m));
   co_return json_response(
       c.req, http::status::ok,
       {{"type", "snapshot"},
@@ -78,7 +107,9 @@ net::awaitable<response> board(call& c) {
        {"events", events},
        {"totals", {{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in},
                    {"served", served}}},
-       {"recent", recent}});
+       {"recent", recent},
+       {"history", history},
+       {"today", domain::board_today()}});
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "domain/board.hpp"
 #include "transport/json_io.hpp"
 #include "transport/websocket_session.hpp"
 
@@ -26,6 +27,13 @@ board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metri
   for (auto& e : initial.events) events_.emplace(e.id, std::move(e));
   for (auto& c : initial.recent) recent_.push_back(std::move(c));
   while (recent_.size() > recent_kept) recent_.pop_front();
+  for (auto const& m : initial.history) minutes_[m.event_id][m.minute] = m.count;
+}
+
+void board_hub::count_minute(domain::board_checkin const& c, std::int64_t by) {
+  auto& per_event = minutes_[c.event_id];
+  auto key = domain::board_minute_of(c.at);
+  if ((per_event[key] += by) <= 0) per_event.erase(key);
 }
 
 void board_hub::apply(domain::board_delta d) {
@@ -41,10 +49,20 @@ void board_hub::do_apply(domain::board_delta d) {
     events_[e.id] = std::move(e);
   }
   for (auto& c : d.recent) {
+    count_minute(c, 1);
     recent_.push_back(c);
     pending_recent_.push_back(std::move(c));
   }
   while (recent_.size() > recent_kept) recent_.pop_front();
+  for (auto& c : d.undone) {
+    count_minute(c, -1);
+    // Nor is it among the latest check-ins a new board is sent (names are masked, so by
+    // event and time).
+    auto it = std::find_if(recent_.rbegin(), recent_.rend(),
+                           [&](auto const& r) { return r.event_id == c.event_id && r.at == c.at; });
+    if (it != recent_.rend()) recent_.erase(std::next(it).base());
+    pending_undone_.push_back(std::move(c));
+  }
   if (d.programme_changed) {
     prog_ = std::move(d.prog);
     pending_programme_ = true;
@@ -82,19 +100,24 @@ std::string board_hub::totals_json() const {
 }
 
 void board_hub::flush() {
-  if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_) return;
+  if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_ && pending_undone_.empty()) return;
   last_flush_ = std::chrono::steady_clock::now();
   json j = {{"type", "update"}, {"events", json::array()}, {"recent", json::array()}};
   for (auto id : pending_events_)
     if (auto it = events_.find(id); it != events_.end()) j["events"].push_back(to_json(it->second));
   for (auto const& c : pending_recent_) j["recent"].push_back(to_json(c));
   if (pending_programme_) j["programme"] = {{"title", prog_.title}, {"theme", prog_.theme}};
+  if (!pending_undone_.empty()) {
+    j["undone"] = json::array();
+    for (auto const& c : pending_undone_) j["undone"].push_back(undone_json(c));
+  }
   j["totals"] = json::parse(totals_json());
   // Lets a client measure commit-to-screen latency exactly (same machine clock).
   j["committed_at_us"] = pending_since_us_;
   pending_since_us_ = 0;
   pending_events_.clear();
   pending_recent_.clear();
+  pending_undone_.clear();
   pending_programme_ = false;
   board_frame f{body_of(j), ++version_, false};
   for (auto const& s : sessions_) s->deliver(f);
@@ -104,6 +127,14 @@ void board_hub::flush() {
 board_frame board_hub::snapshot() {
   // Built only with nothing pending, so the snapshot's version is exactly what it holds.
   flush();
+  // The chart's window rolls on by the minute: a cached snapshot from an older window is stale.
+  auto from = domain::board_history_from();
+  if (from != snapshot_from_) {
+    snapshot_cache_.reset();
+    snapshot_from_ = from;
+    for (auto& [id, per_event] : minutes_)
+      std::erase_if(per_event, [&](auto const& m) { return m.first.compare(0, from.size(), from) < 0; });
+  }
   if (!snapshot_cache_) {
     json j = {{"type", "snapshot"},
               {"programme", {{"title", prog_.title}, {"theme", prog_.theme}}},
@@ -112,6 +143,13 @@ board_frame board_hub::snapshot() {
     for (auto const& [id, e] : events_) j["events"].push_back(to_json(e));
     for (auto const& c : recent_) j["recent"].push_back(to_json(c));
     j["totals"] = json::parse(totals_json());
+    std::vector<domain::board_minute> history;
+    for (auto const& [id, per_event] : minutes_)
+      for (auto const& [minute, n] : per_event) history.push_back({id, minute, n});
+    std::stable_sort(history.begin(), history.end(), [](auto const& a, auto const& b) { return a.minute < b.minute; });
+    j["history"] = json::array();
+    for (auto const& m : history) j["history"].push_back(to_json(m));
+    j["today"] = domain::board_today();
     snapshot_cache_ = body_of(j);
   }
   return {snapshot_cache_, version_, true};

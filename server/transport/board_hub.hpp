@@ -51,6 +51,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void flush();
   board_frame snapshot();
   std::string totals_json() const;
+  void count_minute(domain::board_checkin const& c, std::int64_t by);
 
   net::strand<net::any_io_executor> strand_;
   net::steady_timer timer_;
@@ -67,6 +68,11 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::chrono::steady_clock::time_point last_flush_{};
   std::uint64_t version_ = 0;
   std::shared_ptr<std::string const> snapshot_cache_;
+  // The per-minute chart: event → minute ("YYYY-MM-DDTHH:MM:00+08:00") → live check-ins,
+  // kept from each delta; trimmed to the chart's window when a snapshot is built.
+  std::map<domain::id_t, std::map<std::string, std::int64_t>> minutes_;
+  std::vector<domain::board_checkin> pending_undone_;
+  std::string snapshot_from_;  // the window's first minute when the cached snapshot was built
   std::unordered_set<std::shared_ptr<board_subscriber>> sessions_;
   bool stopped_ = false;
   std::atomic<std::size_t> live_{0};

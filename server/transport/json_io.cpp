@@ -264,6 +264,7 @@ json to_json(domain::board_event const& e) {
           {"kind", e.kind},
           {"venue", e.venue},
           {"starts_at", e.starts_at},
+          {"ends_at", e.ends_at},
           {"status", e.status},
           {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
           {"registered", e.counts.registered},
@@ -313,6 +314,12 @@ json to_json(domain::board_checkin const& c) {
   return {{"event_id", c.event_id}, {"name", c.masked_name}, {"organization", c.organization},
           {"at", c.at}};
 }
+
+json to_json(domain::board_minute const& m) {
+  return {{"event_id", m.event_id}, {"minute", m.minute}, {"count", m.count}};
+}
+
+json undone_json(domain::board_checkin const& c) { return {{"event_id", c.event_id}, {"at", c.at}}; }
 
 
 json rate_json(std::int64_t num, std::int64_t den) {

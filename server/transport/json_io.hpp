@@ -63,4 +63,8 @@ std::optional<bool> get_bool(json const& j, char const* key, domain::field_error
 std::optional<std::int64_t> get_int(json const& j, char const* key, domain::field_errors& f,
                                     bool required);
 
+// board (issue 11): one minute of the per-minute chart, and an undone check-in (no name).
+json to_json(domain::board_minute const& m);
+json undone_json(domain::board_checkin const& c);
+
 }  // namespace qiandao::transport

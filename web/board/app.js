@@ -1,6 +1,8 @@
 // The live board (数据大屏): a snapshot and updates from the WebSocket, drawn at 1920×1080.
 // Three screens: the main one (/board), the unit ranking (/board?screen=units[&event=ID]) and
-// a skill competition's live leaderboard (/board?screen=competition[&event=ID]).
+// a skill competition's live leaderboard (/board?screen=competition[&event=ID]). Every screen
+// shows the events chosen (?events=3,5, the operator's picker, else today's and later events
+// that are not cancelled; see selection.js), with totals over those only.
 import { h } from '../shared/dom.js';
 import { t, langSwitch, onLangChange } from '../shared/i18n.js';
 import { fmt } from '../shared/format.js';
@@ -9,6 +11,8 @@ import { fitStage } from './stage.js';
 import { mainScreen } from './main_screen.js';
 import { unitsScreen } from './units_screen.js';
 import { competitionScreen } from './competition_screen.js';
+import { createSelection } from './selection.js';
+import { createPicker } from './picker.js';
 
 const stage = document.getElementById('board');
 const query = new URLSearchParams(location.search);
@@ -22,6 +26,7 @@ const el = {
   time: h('span', { class: 'b-time' }),
   conn: h('span', { class: 'b-conn', role: 'status' }),
   stale: h('div', { class: 'b-stale', hidden: true, role: 'alert' }),
+  none: h('p', { class: 'b-none', hidden: true, dataset: { i18n: 'board.none_shown' } }, t('board.none_shown')),
   body: h('main', { class: 'b-body' }),
 };
 
@@ -35,15 +40,26 @@ stage.append(
       h('div', { class: 'b-clock' }, el.time, el.date),
       langSwitch('b-lang'))),
   el.stale,
+  el.none,
   el.body);
 
 const screenName = ['units', 'competition'].includes(query.get('screen')) ? query.get('screen') : 'main';
 stage.dataset.screen = screenName;
 const eventId = ids(query.get('event'))[0] || null;
+const selection = createSelection(query);
 const screen = screenName === 'units' ? unitsScreen(el.body, { label, eventId })
   : screenName === 'competition' ? competitionScreen(el.body, { label, eventId })
-    : mainScreen(el.body, { label, clinicIds: ids(query.get('clinic')) });
+    : mainScreen(el.body, { label, clinicIds: ids(query.get('clinic')), shown: selection.shownIds });
 fitStage(stage, () => screen.resize?.());
+
+// The one-event screens follow an event named by ?event= whatever the selection.
+const scope = (view) => (eventId && screenName !== 'main' ? { ...view, events: selection.all() } : view);
+function show(view) {
+  stage.dataset.shown = view.events.map((e) => e.id).join(',');
+  el.none.hidden = view.events.length > 0 || Boolean(eventId && screenName !== 'main');
+  screen.snapshot(scope(view));
+}
+const picker = createPicker(stage, { selection, label, onChoose: show });
 
 function paintProgramme(p) {
   if (!p) return;
@@ -69,13 +85,16 @@ openBoardFeed({
   onSnapshot(f) {
     lastFrameAt = new Date();
     paintProgramme(f.programme);
-    screen.snapshot(f);
+    show(selection.snapshot(f));
     stage.dataset.seq = String(f.seq);
   },
   onUpdate(f) {
     lastFrameAt = new Date();
     if (f.programme) paintProgramme(f.programme);
-    screen.update(f);
+    screen.count?.(f);  // the chart counts every event's check-ins, and shows the chosen ones
+    const next = selection.update(f);
+    if (next.reshape) show(next.reshape);
+    else screen.update(scope(next.frame));
     stage.dataset.seq = String(f.seq);
   },
   onState(state) { paintConnection(state); },
@@ -94,5 +113,6 @@ onLangChange(() => {
   for (const node of stage.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   paintConnection(stage.dataset.state);
   screen.repaint();
+  picker.repaint();
   tick();
 });

@@ -9,7 +9,7 @@ import { createRecent } from './recent.js';
 import { createRateChart } from './chart.js';
 import { createClinic } from './clinic.js';
 
-export function mainScreen(body, { label, clinicIds }) {
+export function mainScreen(body, { label, clinicIds, shown }) {
   const el = {
     cards: h('div', { class: 'b-cards' }),
     checked: h('strong', { class: 'b-total-big', dataset: { total: 'checked_in' } }),
@@ -54,7 +54,7 @@ export function mainScreen(body, { label, clinicIds }) {
   };
   const cards = createCards(el.cards);
   const recent = createRecent(el.recent, { eventOf: (id) => cards.event(id) });
-  const chart = createRateChart(el.chart);
+  const chart = createRateChart(el.chart, { shown });
   const clinic = createClinic(el.clinic, { label, only: clinicIds });
   // The clinic panel takes room from the event cards only while it has something to show.
   const layout = () => body.classList.toggle('has-clinic', !el.clinic.hidden);
@@ -77,16 +77,21 @@ export function mainScreen(body, { label, clinicIds }) {
       layout();
       paintTotals(f.totals);
       recent.snapshot(f.recent || []);
-      chart.add(f.recent || []);
+      // A snapshot from the server carries the last hour per minute; a new choice of events
+      // only draws the counts already held for the events now shown.
+      if (f.type === 'snapshot') chart.reset(f.history || f.recent || []);
+      else chart.render();
     },
     update(f) {
       cards.update(f.events || []);
       clinic.update(f.events || []);
       layout();
       paintTotals(f.totals);
-      recent.add(f.recent || []);
-      chart.add(f.recent || []);
+      if (f.shownRecent) recent.snapshot(f.shownRecent);
+      else recent.add(f.recent || []);
     },
+    // Every update's check-ins and undone check-ins, of every event, before the selection.
+    count: (f) => chart.add(f.recent || [], f.undone || []),
     resize: () => chart.resize(),
     repaint() {
       cards.repaint();
