@@ -86,7 +86,13 @@ set(QIANDAO_WEB_FILES
   judge/app.js
   judge/keypad.js
   judge/score_screen.js
-  judge/sender.js)
+  judge/sender.js
+  # issue 11, staff fixes
+  shared/strings_staff.js
+  staff/xlsx_csv.js
+  staff/views/audit.js
+  staff/views/password.js
+  staff/views/reg_edit.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.
@@ -94,4 +100,6 @@ set(QIANDAO_WEB_FILES
 #   BarcodeDetector is missing (pure JavaScript: no WebAssembly, which the CSP forbids).
 set(QIANDAO_VENDOR_FILES
   echarts/dist/echarts.min.js
-  @zxing/library/umd/index.min.js)
+  @zxing/library/umd/index.min.js
+  # exceljs: reads an .xlsx chosen for an import in the staff page (loaded only there).
+  exceljs/dist/exceljs.min.js)
