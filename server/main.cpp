@@ -130,8 +130,7 @@ int user_passwd(std::vector<std::string> args) {
     return 1;
   }
   tx.commit();
-  std::cout << "password of " << args[0] << " changed" << (done.value().disabled_at ? "" : "; the account is enabled")
-            << "\n";
+  std::cout << "password of " << args[0] << " changed; the account is enabled and signed out everywhere\n";
   return 0;
 }
 

@@ -41,23 +41,25 @@ result<std::optional<id_t>> unit_of(store& s, registration const& r, registratio
   return r.unit_id;
 }
 
-void note(std::string& out, char const* field, std::string const& before, std::string const& after) {
-  if (before == after) return;
+void note(std::string& out, char const* field, bool changed, std::string const& before, std::string const& after) {
+  if (!changed) return;
   if (!out.empty()) out += "; ";
   out += std::string(field) + " " + (before.empty() ? "—" : before) + "→" + (after.empty() ? "—" : after);
 }
 
-// What changed, masked the way logs show personal data: "phone 138****0000→139****1111".
+std::string masked_id(std::optional<std::string> const& id) { return id ? mask_id_number(*id) : ""; }
+std::string unit_text(std::optional<id_t> const& id) { return id ? std::to_string(*id) : ""; }
+
+// What changed, masked the way logs show personal data: "phone 138****0000→139****1111"
+// (a name whose mask stays the same still shows that it changed: "name 张*明→张*明").
 std::string changes(registration const& a, registration const& b) {
   std::string out;
-  note(out, "name", mask_name(a.name), mask_name(b.name));
-  note(out, "phone", mask_phone(a.phone), mask_phone(b.phone));
-  if (a.id_number != b.id_number)
-    note(out, "id_number", a.id_number ? mask_id_number(*a.id_number) : "", b.id_number ? mask_id_number(*b.id_number) : "");
-  note(out, "organization", a.organization, b.organization);
-  if (a.unit_id != b.unit_id)
-    note(out, "unit", a.unit_id ? std::to_string(*a.unit_id) : "", b.unit_id ? std::to_string(*b.unit_id) : "");
-  note(out, "category", a.category, b.category);
+  note(out, "name", a.name != b.name, mask_name(a.name), mask_name(b.name));
+  note(out, "phone", a.phone != b.phone, mask_phone(a.phone), mask_phone(b.phone));
+  note(out, "id_number", a.id_number != b.id_number, masked_id(a.id_number), masked_id(b.id_number));
+  note(out, "organization", a.organization != b.organization, a.organization, b.organization);
+  note(out, "unit", a.unit_id != b.unit_id, unit_text(a.unit_id), unit_text(b.unit_id));
+  note(out, "category", a.category != b.category, a.category, b.category);
   return out;
 }
 

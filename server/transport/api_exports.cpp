@@ -34,11 +34,18 @@ std::optional<domain::registration_query> export_query(call& c, std::optional<re
   return q;
 }
 
-// Every registration the query matches, page by page, in one read snapshot.
-std::vector<domain::registration> all_matching(domain::store& s, domain::registration_query q) {
+// Every registration the query matches, page by page, in one read snapshot; the 404 in
+// `bad` when there is no such event.
+std::optional<std::vector<domain::registration>> all_matching(call& c, domain::registration_query q,
+                                                              std::optional<response>& bad) {
+  auto s = c.a.db.read();
+  if (!s->find_event(q.event_id)) {
+    bad = error_response(c.req, not_found_error());
+    return std::nullopt;
+  }
   std::vector<domain::registration> out;
   for (;;) {
-    auto page = s.search_registrations(q);
+    auto page = s->search_registrations(q);
     out.insert(out.end(), page.items.begin(), page.items.end());
     if (page.items.size() < static_cast<std::size_t>(q.limit)) break;
     q.offset += q.limit;
@@ -66,14 +73,13 @@ net::awaitable<response> export_csv(call& c) {
   std::optional<response> bad;
   auto q = export_query(c, bad);
   if (!q) co_return *bad;
-  auto s = c.a.db.read();
-  if (!s->find_event(q->event_id)) co_return error_response(c.req, not_found_error());
-  auto rows = all_matching(*s, *q);
+  auto rows = all_matching(c, *q, bad);
+  if (!rows) co_return *bad;
   std::string out = "\xEF\xBB\xBF";
   for (auto const& h : registration_headers) out += h + ",";
   out.back() = '\r';
   out += "\n";
-  for (auto const& r : rows) {
+  for (auto const& r : *rows) {
     auto cells = registration_cells(r);
     for (std::size_t i = 0; i < cells.size(); ++i)
       out += (i == 1 || i == 4 ? domain::csv_digits_field(cells[i]) : domain::csv_field(cells[i])) + ",";
@@ -81,7 +87,7 @@ net::awaitable<response> export_csv(call& c) {
     out += "\n";
   }
   co_return co_await audited_download(c, "registration.export", "event:" + std::to_string(q->event_id),
-                                      filter_detail(*q, rows.size(), "csv"), std::move(out), csv_type,
+                                      filter_detail(*q, rows->size(), "csv"), std::move(out), csv_type,
                                       file_name(*q, ".csv"));
 }
 
@@ -89,11 +95,10 @@ net::awaitable<response> export_xlsx(call& c) {
   std::optional<response> bad;
   auto q = export_query(c, bad);
   if (!q) co_return *bad;
-  auto s = c.a.db.read();
-  if (!s->find_event(q->event_id)) co_return error_response(c.req, not_found_error());
-  auto rows = all_matching(*s, *q);
+  auto rows = all_matching(c, *q, bad);
+  if (!rows) co_return *bad;
   xlsx_table t{"报名 Registrations", registration_headers, {}};
-  for (auto const& r : rows) {
+  for (auto const& r : *rows) {
     std::vector<xlsx_cell> cells;
     for (auto& v : registration_cells(r)) cells.push_back({std::move(v), std::nullopt});
     t.rows.push_back(std::move(cells));
@@ -101,7 +106,7 @@ net::awaitable<response> export_xlsx(call& c) {
   auto bytes = tables_xlsx({t}, scratch_dir(c.a.cfg));
   if (!bytes) co_return error_response(c.req, bytes.err());
   co_return co_await audited_download(c, "registration.export", "event:" + std::to_string(q->event_id),
-                                      filter_detail(*q, rows.size(), "xlsx"), std::move(bytes.value()), xlsx_type,
+                                      filter_detail(*q, rows->size(), "xlsx"), std::move(bytes.value()), xlsx_type,
                                       file_name(*q, ".xlsx"));
 }
 

@@ -20,13 +20,6 @@ std::string regs(std::int64_t event_id) { return "/api/v1/events/" + std::to_str
 std::string reg(std::int64_t id) { return "/api/v1/registrations/" + std::to_string(id); }
 std::int64_t id_of(json const& j) { return j["id"].get<std::int64_t>(); }
 
-std::string resident_id(std::string const& first17) {
-  static int const weights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (std::size_t i = 0; i < 17; ++i) sum += (first17[i] - '0') * weights[i];
-  return first17 + "10X98765432"[sum % 11];
-}
-
 std::int64_t user_id(test_server& srv, std::string const& name) {
   for (auto const& u : require_status(srv.as("admin").get("/api/v1/users"), 200)["items"])
     if (u["username"] == name) return id_of(u);
@@ -70,6 +63,7 @@ TEST_CASE("an edited registration keeps its code, and the printed ticket still c
   auto row = audit(srv, "action=registration.edit")["items"].at(0);
   CHECK(row["target"] == "registration:" + std::to_string(id_of(r)));
   auto detail = row["detail"].get<std::string>();
+  CHECK(detail.find("name 张*明→张*明") != std::string::npos);
   CHECK(detail.find("phone 138****0000→139****1111") != std::string::npos);
   CHECK(detail.find("id_number —→310") != std::string::npos);
   CHECK_FALSE(has_phone_like(detail));

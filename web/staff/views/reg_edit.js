@@ -19,8 +19,7 @@ export function editForm(reg, { done, cancel }) {
   const categories = CATEGORIES.includes(reg.category) ? CATEGORIES : [...CATEGORIES, reg.category];
   const submit = h('button', { class: 'btn btn-primary', type: 'submit', dataset: { action: 'save-edit' } }, t('edit.save'));
   const form = h('form', { class: 'card form-grid reg-edit', novalidate: true, dataset: { form: 'edit-registration' } },
-    h('h2', { class: 'section-title wide' }, t('edit.title')),
-    h('p', { class: 'muted wide' }, t('edit.keeps_code')),
+    h('div', { class: 'wide' }, h('h2', { class: 'section-title' }, t('edit.title')), h('p', { class: 'muted' }, t('edit.keeps_code'))),
     alert,
     field({ name: 'name', label: t('reg.f.name'), input: input({ maxlength: 50, required: true, value: reg.name }) }),
     field({ name: 'phone', label: t('reg.f.phone'), input: input({ type: 'tel', inputmode: 'tel', maxlength: 20, required: true, value: reg.phone }) }),
