@@ -87,7 +87,6 @@ set(QIANDAO_WEB_FILES
   judge/keypad.js
   judge/score_screen.js
   judge/sender.js
-  # issue 11, staff fixes
   shared/strings_staff.js
   staff/xlsx_csv.js
   staff/views/audit.js
@@ -98,8 +97,8 @@ set(QIANDAO_WEB_FILES
 #   echarts: the board's check-ins-per-minute chart.
 #   @zxing/library: decodes QR codes from the kiosk camera where Chromium's native
 #   BarcodeDetector is missing (pure JavaScript: no WebAssembly, which the CSP forbids).
+#   exceljs: reads an .xlsx chosen for an import in the staff page (loaded only there).
 set(QIANDAO_VENDOR_FILES
   echarts/dist/echarts.min.js
   @zxing/library/umd/index.min.js
-  # exceljs: reads an .xlsx chosen for an import in the staff page (loaded only there).
   exceljs/dist/exceljs.min.js)
