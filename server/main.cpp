@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "demo.hpp"
+#include "domain/account_admin.hpp"
 #include "domain/accounts.hpp"
 #include "domain/auth.hpp"
 #include "domain/validate.hpp"
@@ -32,6 +33,8 @@ constexpr char const* usage = R"(qiandao — 签到: registration, check-in and 
                 [--threads N] [--allow-origin ORIGIN] [--board-token TOKEN]
                 [--tls-cert PEM --tls-key PEM] [--max-batch N]
   qiandao user add NAME --role admin|staff|judge [--db FILE]   (password from a prompt or stdin)
+  qiandao user passwd NAME [--db FILE]   (a new password from a prompt or stdin; enables a
+                                          disabled account again and signs the user out)
   qiandao device add NAME [--event ID] [--db FILE]      (prints the kiosk token once)
   qiandao backup FILE [--db FILE]                       (online backup of a live database)
   qiandao cert [--out DIR] [--host NAME_OR_IP]... [--days N]
@@ -105,6 +108,29 @@ int user_add(std::vector<std::string> args) {
   }
   tx.commit();
   std::cout << "user " << name << " (" << role << ") added\n";
+  return 0;
+}
+
+// A lost password (often the only admin's): set a new one on the server's own machine.
+int user_passwd(std::vector<std::string> args) {
+  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  if (args.size() != 1) throw usage_error("user passwd takes one NAME");
+  std::string pw = read_password();
+  if (pw.size() < 10 || pw.size() > 1024) {
+    std::cerr << "qiandao: the password must have 10 to 1024 characters\n";
+    return 1;
+  }
+  domain::init_crypto();
+  auto hash = domain::hash_password(pw);
+  auto s = open_store(db);
+  storage::transaction tx(s->db());
+  auto done = domain::rescue_password(*s, args[0], hash);
+  if (!done) {
+    std::cerr << "qiandao: no user " << args[0] << "\n";
+    return 1;
+  }
+  tx.commit();
+  std::cout << "password of " << args[0] << " changed; the account is enabled and signed out everywhere\n";
   return 0;
 }
 
@@ -223,6 +249,7 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (cmd == "serve") return serve(args);
     if (cmd == "user" && !args.empty() && args[0] == "add") return user_add({args.begin() + 1, args.end()});
+    if (cmd == "user" && !args.empty() && args[0] == "passwd") return user_passwd({args.begin() + 1, args.end()});
     if (cmd == "device" && !args.empty() && args[0] == "add") return device_add({args.begin() + 1, args.end()});
     if (cmd == "backup") return backup(args);
     if (cmd == "cert") return cert(args);

@@ -90,12 +90,19 @@ set(QIANDAO_WEB_FILES
   judge/app.js
   judge/keypad.js
   judge/score_screen.js
-  judge/sender.js)
+  judge/sender.js
+  shared/strings_staff.js
+  staff/xlsx_csv.js
+  staff/views/audit.js
+  staff/views/password.js
+  staff/views/reg_edit.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.
 #   @zxing/library: decodes QR codes from the kiosk camera where Chromium's native
 #   BarcodeDetector is missing (pure JavaScript: no WebAssembly, which the CSP forbids).
+#   exceljs: reads an .xlsx chosen for an import in the staff page (loaded only there).
 set(QIANDAO_VENDOR_FILES
   echarts/dist/echarts.min.js
-  @zxing/library/umd/index.min.js)
+  @zxing/library/umd/index.min.js
+  exceljs/dist/exceljs.min.js)

@@ -115,7 +115,11 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
 
 std::string csv_sheet::get(std::vector<std::string> const& row, std::string const& field) const {
   auto it = column.find(field);
-  return it != column.end() && it->second < row.size() ? trim(row[it->second]) : "";
+  if (it == column.end() || it->second >= row.size()) return "";
+  auto v = trim(row[it->second]);
+  // ="…", as our own export writes ID and phone numbers so Excel keeps every digit.
+  if (v.size() >= 3 && v.starts_with("=\"") && v.ends_with("\"")) v = trim(v.substr(2, v.size() - 3));
+  return v;
 }
 
 result<csv_sheet> read_csv_sheet(std::string_view bytes, std::optional<std::string> (*field_for)(std::string header),
@@ -185,6 +189,11 @@ std::string csv_field(std::string_view v) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string csv_digits_field(std::string_view v) {
+  if (v.empty()) return "";
+  return "\"=\"\"" + std::string(v) + "\"\"\"";
 }
 
 }  // namespace qiandao::domain

@@ -68,5 +68,8 @@ import_report import_registrations(store& s, actor const& who, id_t event_id,
 // One CSV field, quoted when it must be, and with a leading ' when a spreadsheet would
 // otherwise read it as a formula.
 std::string csv_field(std::string_view v);
+// A validated ID or phone number as ="…" (quoted for CSV), so Excel keeps it as text with
+// every digit; csv_sheet::get reads that form back. Only for values of digits and X.
+std::string csv_digits_field(std::string_view v);
 
 }  // namespace qiandao::domain

@@ -102,6 +102,7 @@ struct registration_query {
   std::optional<id_t> unit_id;
   std::int64_t limit = 50;
   std::int64_t offset = 0;
+  bool not_checked_in = false;  // confirmed, not checked in, not on leave: who to phone
 };
 
 struct registration_page {

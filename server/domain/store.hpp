@@ -40,6 +40,28 @@ struct audit_row {
   std::string at, actor, action, target, detail;
 };
 
+// Staff pages (issue 11): accounts with their state, and the audit log's filters.
+struct account {
+  id_t id = 0;
+  std::string username, role, created_at;
+  std::optional<std::string> disabled_at;
+  std::string password_hash;
+};
+
+struct audit_query {
+  std::string action;  // a prefix: "user" matches user.create, user.login…; empty = any
+  std::string actor;   // part of the actor label ("user:wang"); empty = any
+  std::string from, to;  // dates YYYY-MM-DD (inclusive, +08:00); empty = open
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+  std::int64_t before_id = 0;  // 0 = newest
+};
+
+struct audit_page {
+  std::vector<audit_row> items;  // newest first
+  std::int64_t total = 0;
+};
+
 struct session_row {
   domain::user user;
   std::string expires_at;
@@ -91,6 +113,9 @@ class registration_repository {
   // (another request changed it first).
   [[nodiscard]] virtual bool change_registration_status(id_t id, std::string const& from, std::string const& to) = 0;
   virtual std::optional<registration> oldest_waitlisted(id_t event_id) = 0;
+  // Staff edits (issue 11): name, phone, organization, unit, category, ID number; the code,
+  // status and check-in stay. False when a live registration of the event has the phone.
+  [[nodiscard]] virtual bool update_registration_fields(registration const& r) = 0;
 };
 
 class checkin_repository {
@@ -133,6 +158,15 @@ class account_repository {
   virtual std::optional<device> find_device(id_t id) = 0;
   virtual std::vector<device> list_devices() = 0;
   virtual void revoke_device(id_t id, std::string const& now) = 0;
+  // Account administration (issue 11): every account, disabled ones included.
+  virtual std::vector<account> list_accounts() = 0;
+  virtual std::optional<account> find_account(id_t id) = 0;
+  virtual std::optional<account> find_account_by_name(std::string const& username) = 0;
+  virtual void set_user_disabled(id_t id, std::optional<std::string> const& at) = 0;
+  virtual void set_password_hash(id_t id, std::string const& hash) = 0;
+  // Deletes the user's sessions but the one whose digest is `keep` ("" = all of them).
+  virtual void delete_user_sessions(id_t user_id, std::string const& keep) = 0;
+  virtual std::int64_t count_active_admins() = 0;
 };
 
 class unit_repository {
@@ -194,6 +228,7 @@ class audit_repository {
   virtual void audit(std::string const& at, std::string const& actor, std::string const& action,
                      std::string const& target, std::string const& detail) = 0;
   virtual std::vector<audit_row> list_audit(std::int64_t limit, std::int64_t before_id) = 0;
+  virtual audit_page search_audit(audit_query const& q) = 0;  // newest first, filtered
 };
 
 class report_repository {

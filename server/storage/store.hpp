@@ -48,6 +48,7 @@ class sql_store final : public domain::store {
   domain::registration_page search_registrations(domain::registration_query const& q) override;
   [[nodiscard]] bool change_registration_status(id_t id, std::string const& from, std::string const& to) override;
   std::optional<domain::registration> oldest_waitlisted(id_t event_id) override;
+  [[nodiscard]] bool update_registration_fields(domain::registration const& r) override;  // store_staff.cpp
 
   // check-ins and nonces
   std::optional<id_t> insert_checkin(id_t registration_id, id_t event_id, std::string const& at,
@@ -75,6 +76,14 @@ class sql_store final : public domain::store {
   std::optional<domain::device> find_device(id_t id) override;
   std::vector<domain::device> list_devices() override;
   void revoke_device(id_t id, std::string const& now) override;
+  // accounts administration (store_staff.cpp)
+  std::vector<domain::account> list_accounts() override;
+  std::optional<domain::account> find_account(id_t id) override;
+  std::optional<domain::account> find_account_by_name(std::string const& username) override;
+  void set_user_disabled(id_t id, std::optional<std::string> const& at) override;
+  void set_password_hash(id_t id, std::string const& hash) override;
+  void delete_user_sessions(id_t user_id, std::string const& keep) override;
+  std::int64_t count_active_admins() override;
 
   // units, quotas, leave
   std::vector<domain::unit> list_units(std::string const& q, std::string const& kind) override;
@@ -119,6 +128,7 @@ class sql_store final : public domain::store {
   void audit(std::string const& at, std::string const& actor, std::string const& action,
              std::string const& target, std::string const& detail) override;
   std::vector<domain::audit_row> list_audit(std::int64_t limit, std::int64_t before_id) override;
+  domain::audit_page search_audit(domain::audit_query const& q) override;  // store_staff.cpp
 
   // the programme report (store_report.cpp)
   domain::report load_report() override;

@@ -114,17 +114,18 @@ domain::registration_page sql_store::search_registrations(domain::registration_q
   std::string const where =
       "WHERE r.event_id = ?1 AND (?2 = '' OR r.status = ?2) AND (?3 = '' OR "
       "lower(r.name) LIKE lower(?4) ESCAPE '\\' OR r.phone LIKE ?4 ESCAPE '\\' OR "
-      "lower(r.organization) LIKE lower(?4) ESCAPE '\\' OR r.code = ?3) AND (CAST(?7 AS BIGINT) IS NULL OR r.unit_id = ?7) ";
+      "lower(r.organization) LIKE lower(?4) ESCAPE '\\' OR r.code = ?3) AND (CAST(?7 AS BIGINT) IS NULL OR r.unit_id = ?7) "
+      "AND (CAST(?8 AS BIGINT) = 0 OR (r.status = 'confirmed' AND r.checked_in_at IS NULL AND r.leave_reason IS NULL)) ";
   std::string const like = "%" + escape_like(q.q) + "%";
   domain::registration_page page;
   auto& count = c_.prepare("SELECT count(*) FROM registrations r " + where);
-  count.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(7, q.unit_id);
+  count.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(7, q.unit_id).bind(8, q.not_checked_in);
   if (count.step()) {
     page.total = count.get_int(0);
     count.reset();
   }
   auto& s = c_.prepare(std::string(registration_select) + where + "ORDER BY r.id LIMIT ?5 OFFSET ?6");
-  s.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(5, q.limit).bind(6, q.offset).bind(7, q.unit_id);
+  s.bind(1, q.event_id).bind(2, q.status).bind(3, q.q).bind(4, like).bind(5, q.limit).bind(6, q.offset).bind(7, q.unit_id).bind(8, q.not_checked_in);
   while (s.step()) page.items.push_back(read_registration(s));
   return page;
 }

@@ -6,6 +6,7 @@
 #include "domain/accounts.hpp"
 #include "domain/auth.hpp"
 #include "domain/validate.hpp"
+#include "transport/passwords.hpp"
 #include "transport/router.hpp"
 #include "transport/write.hpp"
 
@@ -29,22 +30,8 @@ net::awaitable<bool> verify_task(std::string hash, std::string password) {
   co_return domain::verify_password(hash, password);
 }
 
-// At most 16 password hashes in flight: more waits are refused at once (429, retry in 1 s).
-std::optional<response> hashing_busy(call const& c) {
-  if (c.a.hashes_in_flight.load() < 16) return std::nullopt;
-  auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy",
-                                              "繁忙，请稍后再试 / busy, try again"));
-  res.set(http::field::retry_after, "1");
-  return res;
-}
+net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
 
-net::awaitable<bool> verify_off_thread(app& a, std::string hash, std::string password) {
-  a.hashes_in_flight.fetch_add(1);
-  bool ok = co_await net::co_spawn(a.hash_pool, verify_task(std::move(hash), std::move(password)),
-                                   net::use_awaitable);
-  a.hashes_in_flight.fetch_sub(1);
-  co_return ok;
-}
 
 std::string session_cookie(app const& a, std::string const& value, int max_age) {
   std::string c = "qiandao_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
@@ -94,11 +81,8 @@ net::awaitable<response> login(call& c) {
 
 net::awaitable<response> logout(call& c) {
   if (c.who && c.who->is_user()) {
-    auto it = c.req.find(http::field::cookie);
-    std::string header = it == c.req.end() ? "" : std::string(it->value());
-    auto pos = header.find("qiandao_session=");
-    if (pos != std::string::npos) {
-      std::string token = header.substr(pos + 16, header.find(';', pos) - pos - 16);
+    if (auto found = session_token(c.req)) {
+      std::string token = *found;
       auto done = co_await commit_rule<bool>(
           c.a.db, [&](domain::store& s) { return domain::close_session(s, *c.who, token); });
       if (auto no = refusal(c, done)) co_return *no;
@@ -113,12 +97,12 @@ net::awaitable<response> me(call& c) {
   co_return json_response(c.req, http::status::ok, {{"user", to_json(*c.who)}});
 }
 
-net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
 
 
 net::awaitable<response> list_users(call& c) {
   json items = json::array();
-  for (auto const& u : c.a.db.read()->list_users()) items.push_back(to_json(u));
+  // Disabled accounts too (issue 11), with their state, so an admin can enable them again.
+  for (auto const& u : c.a.db.read()->list_accounts()) items.push_back(to_json(u));
   co_return json_response(c.req, http::status::ok, {{"items", items}});
 }
 
@@ -135,9 +119,7 @@ net::awaitable<response> create_user(call& c) {
   if (username && password && role) domain::check_new_user(*username, *password, *role, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   if (auto busy = hashing_busy(c)) co_return *busy;
-  c.a.hashes_in_flight.fetch_add(1);
-  auto hash = co_await net::co_spawn(c.a.hash_pool, hash_task(*password), net::use_awaitable);
-  c.a.hashes_in_flight.fetch_sub(1);
+  auto hash = co_await hash_off_thread(c.a, *password);
   auto made = co_await commit_rule<domain::user>(
       c.a.db, [&](domain::store& s) { return domain::create_user(s, c.who->label(), *username, hash, *role); });
   co_return outcome_response(c, made, http::status::created, [](domain::user const& u) { return to_json(u); });
@@ -176,16 +158,58 @@ net::awaitable<response> revoke_device(call& c) {
   co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
 }
 
+// Newest first; ?action= (prefix), ?actor= (part of the label), ?from=&to= (dates),
+// ?limit=&offset= or the older ?before= cursor. The shape stays {items}, with total added.
 net::awaitable<response> audit_log(call& c) {
-  std::int64_t limit = 100, before = 0;
-  if (auto it = c.query.find("limit"); it != c.query.end()) limit = std::clamp<std::int64_t>(std::atoll(it->second.c_str()), 1, 1000);
-  if (auto it = c.query.find("before"); it != c.query.end()) before = std::max<std::int64_t>(0, std::atoll(it->second.c_str()));
+  domain::field_errors f;
+  domain::audit_query q;
+  auto limit = query_int(c, "limit", 100, 1, 1000, f);
+  auto offset = query_int(c, "offset", 0, 0, 100000000, f);
+  auto before = query_int(c, "before", 0, 0, 999999999999999, f);
+  read_audit_filters(c.query, q, f);
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  q.limit = *limit;
+  q.offset = *offset;
+  q.before_id = *before;
+  auto page = c.a.db.read()->search_audit(q);
   json items = json::array();
-  for (auto const& row : c.a.db.read()->list_audit(limit, before)) items.push_back(to_json(row));
-  co_return json_response(c.req, http::status::ok, {{"items", items}});
+  for (auto const& row : page.items) items.push_back(to_json(row));
+  co_return json_response(c.req, http::status::ok,
+                          {{"items", items}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
 }
 
 }  // namespace
+
+std::optional<response> hashing_busy(call const& c) {
+  if (c.a.hashes_in_flight.load() < 16) return std::nullopt;
+  auto res = error_response(c.req, make_error(error_kind::rate_limited, "busy",
+                                              "繁忙，请稍后再试 / busy, try again"));
+  res.set(http::field::retry_after, "1");
+  return res;
+}
+
+net::awaitable<bool> verify_off_thread(app& a, std::string hash, std::string password) {
+  a.hashes_in_flight.fetch_add(1);
+  bool ok = co_await net::co_spawn(a.hash_pool, verify_task(std::move(hash), std::move(password)),
+                                   net::use_awaitable);
+  a.hashes_in_flight.fetch_sub(1);
+  co_return ok;
+}
+
+net::awaitable<std::string> hash_off_thread(app& a, std::string password) {
+  a.hashes_in_flight.fetch_add(1);
+  auto hash = co_await net::co_spawn(a.hash_pool, hash_task(std::move(password)), net::use_awaitable);
+  a.hashes_in_flight.fetch_sub(1);
+  co_return hash;
+}
+
+std::optional<std::string> session_token(request const& req) {
+  auto it = req.find(http::field::cookie);
+  std::string header = it == req.end() ? "" : std::string(it->value());
+  auto pos = header.find("qiandao_session=");
+  if (pos == std::string::npos) return std::nullopt;
+  return header.substr(pos + 16, header.find(';', pos) - pos - 16);
+}
 
 std::vector<route> auth_routes() {
   using http::verb;

@@ -32,11 +32,7 @@ net::awaitable<response> search(call& c) {
   domain::registration_query q;
   q.event_id = c.ids.at(0);
   domain::field_errors f;
-  if (auto it = c.query.find("q"); it != c.query.end()) q.q = domain::trim(it->second);
-  if (auto it = c.query.find("status"); it != c.query.end()) q.status = it->second;
-  if (!q.status.empty() && q.status != "confirmed" && q.status != "waitlisted" && q.status != "cancelled")
-    f.add("status", "须为 confirmed / waitlisted / cancelled");
-  if (q.q.size() > 200) f.add("q", "太长 / too long");
+  read_registration_filters(c.query, q, f);
   if (auto u = query_int(c, "unit_id", 0, 1, 999999999999999, f); u && *u != 0) q.unit_id = *u;
   auto limit = query_int(c, "limit", 50, 1, 500, f);
   auto offset = query_int(c, "offset", 0, 0, 100000000, f);

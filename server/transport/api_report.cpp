@@ -5,6 +5,7 @@
 #include "domain/accounts.hpp"
 #include "domain/report.hpp"
 #include "domain/validate.hpp"
+#include "transport/downloads.hpp"
 #include "transport/report_xlsx.hpp"
 #include "transport/router.hpp"
 #include "transport/write.hpp"
@@ -19,16 +20,6 @@ domain::report load_report(call& c) {
   r.generated_at = domain::now_text();
   domain::finish_report(r);
   return r;
-}
-
-// Where the workbook is written before it is read back: TMPDIR (or /tmp), else next to
-// the database, which is writable by definition.
-std::string scratch_dir(config const& cfg) {
-  std::error_code ec;
-  auto tmp = std::filesystem::temp_directory_path(ec);
-  if (!ec) return tmp.string();
-  auto beside = std::filesystem::path(cfg.db_path).parent_path();
-  return beside.empty() ? "." : beside.string();
 }
 
 net::awaitable<response> get_report(call& c) {

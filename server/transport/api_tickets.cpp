@@ -1,4 +1,4 @@
-// Tickets (/t/{code}), QR images, and registration lists in and out as CSV.
+// Tickets (/t/{code}), QR images, and registration lists in as CSV (out: api_exports.cpp).
 #include "domain/accounts.hpp"
 #include "domain/csv_import.hpp"
 #include "domain/validate.hpp"
@@ -82,40 +82,6 @@ net::awaitable<response> import_csv(call& c) {
                            {"waitlisted", report->waitlisted}, {"rejected", rejected}});
 }
 
-net::awaitable<response> export_csv(call& c) {
-  auto event_id = c.ids.at(0);
-  auto s = c.a.db.read();
-  auto event = s->find_event(event_id);
-  if (!event) co_return error_response(c.req, not_found_error());
-  std::string out = "\xEF\xBB\xBF姓名,手机号,工作单位,类别,身份证号,状态,来源,报名时间,签到时间,票码\r\n";
-  domain::registration_query q{event_id, "", "", std::nullopt, 500, 0};
-  for (;;) {
-    auto page = s->search_registrations(q);
-    for (auto const& r : page.items) {
-      for (auto const& f : {r.name, r.phone, r.organization, r.category, r.id_number.value_or(""), r.status,
-                            r.source, r.created_at, r.checked_in_at.value_or(""), r.code})
-        out += domain::csv_field(f) + ",";
-      out.back() = '\r';
-      out += "\n";
-    }
-    if (page.items.size() < static_cast<std::size_t>(q.limit)) break;
-    q.offset += q.limit;
-  }
-  auto audited = co_await commit_rule<bool>(c.a.db, [&](domain::store& w) {
-    return domain::audit_export(w, *c.who, "registration.export", "event:" + std::to_string(event_id), "csv");
-  });
-  if (auto no = refusal(c, audited)) co_return *no;  // no unaudited export
-  response res{http::status::ok, c.req.version()};
-  res.set(http::field::server, "qiandao");
-  res.set(http::field::content_type, "text/csv; charset=utf-8");
-  res.set(http::field::content_disposition,
-          "attachment; filename=\"registrations-" + std::to_string(event_id) + ".csv\"");
-  res.set(http::field::cache_control, "no-store");
-  res.body() = std::move(out);
-  res.prepare_payload();
-  co_return res;
-}
-
 net::awaitable<response> qr_of_text(call& c) {
   auto it = c.query.find("text");
   if (it == c.query.end() || it->second.empty() || it->second.size() > 1000) {
@@ -157,7 +123,6 @@ std::vector<route> ticket_routes() {
   using http::verb;
   return {
       {verb::post, "/api/v1/events/{id}/registrations/import", access::staff, import_csv, route::body::import},
-      {verb::get, "/api/v1/events/{id}/registrations.csv", access::admin, export_csv},
       {verb::get, "/api/v1/qr.svg", access::staff, qr_of_text},
   };
 }

@@ -1,5 +1,6 @@
 #pragma once
 // The one place domain values become JSON and JSON becomes domain inputs.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -7,6 +8,7 @@
 #include "domain/competition_model.hpp"
 #include "domain/report.hpp"
 #include "domain/units.hpp"
+#include "domain/registration_edit.hpp"
 #include "domain/model.hpp"
 #include "domain/result.hpp"
 #include "domain/store.hpp"
@@ -66,5 +68,13 @@ std::optional<std::int64_t> get_int(json const& j, char const* key, domain::fiel
 // board (issue 11): one minute of the per-minute chart, and an undone check-in (no name).
 json to_json(domain::board_minute const& m);
 json undone_json(domain::board_checkin const& c);
+// Staff pages of issue 11 (json_io_staff.cpp).
+json to_json(domain::account const& a);
+domain::registration_patch read_registration_patch(json const& j, domain::field_errors& f);
+void read_audit_filters(std::map<std::string, std::string> const& query, domain::audit_query& q,
+                        domain::field_errors& f);
+// ?q=&status=&not_checked_in=1 (unit_id, limit and offset are read by the caller).
+void read_registration_filters(std::map<std::string, std::string> const& query, domain::registration_query& q,
+                               domain::field_errors& f);
 
 }  // namespace qiandao::transport

@@ -78,10 +78,24 @@ class sheet {
     lxw_col_t col = 0;
     for (auto const* h : headers) put(col++, h, b.bold);
   }
+  sheet(book& b, std::string const& name, std::vector<std::string> const& headers) : book_(b) {
+    ws_ = workbook_add_worksheet(b.wb, name.c_str());
+    if (!ws_) {
+      b.check(LXW_ERROR_MEMORY_MALLOC_FAILED);
+      return;
+    }
+    widths_.assign(headers.size(), 0);
+    lxw_col_t col = 0;
+    for (auto const& h : headers) put(col++, h, b.bold);
+  }
 
   void next_row() { ++row_; }
   void text(lxw_col_t col, std::string const& s) {
     if (!s.empty()) put(col, s, nullptr);
+  }
+  void value(lxw_col_t col, xlsx_cell const& v) {
+    if (v.number) number(col, *v.number, nullptr, v.text.size());
+    else text(col, v.text);
   }
   void count(lxw_col_t col, std::int64_t n) { number(col, static_cast<double>(n), nullptr, std::to_string(n).size()); }
   void rate(lxw_col_t col, std::optional<double> r) {
@@ -254,9 +268,9 @@ lxw_error write_workbook(lxw_workbook* wb, domain::report const& r) {
   return b.first_error;
 }
 
-}  // namespace
-
-domain::result<std::string> report_xlsx(domain::report const& r, std::string const& temp_dir) {
+// Writes the workbook `fill` makes into a temporary file and reads the bytes back.
+template <class Fill>
+domain::result<std::string> workbook_bytes(std::string const& temp_dir, Fill fill) {
   temp_file file(temp_dir);
   if (file.path().empty()) return write_failed("no temporary file in " + temp_dir);
   std::string tmpdir = temp_dir;  // libxlsxwriter's own scratch files go there too
@@ -264,7 +278,7 @@ domain::result<std::string> report_xlsx(domain::report const& r, std::string con
   options.tmpdir = tmpdir.data();
   auto* wb = workbook_new_opt(file.path().c_str(), &options);
   if (!wb) return write_failed("cannot create the workbook");
-  if (auto e = write_workbook(wb, r); e != LXW_NO_ERROR) return write_failed(lxw_strerror(e));
+  if (auto e = fill(wb); e != LXW_NO_ERROR) return write_failed(lxw_strerror(e));
   std::ifstream in(file.path(), std::ios::binary);
   if (!in) return write_failed("cannot read the workbook back");
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -272,6 +286,38 @@ domain::result<std::string> report_xlsx(domain::report const& r, std::string con
   if (!bytes.starts_with("PK\x03\x04") || bytes.rfind("PK\x05\x06") == std::string::npos)
     return write_failed("the workbook is incomplete");
   return bytes;
+}
+
+lxw_error write_tables(lxw_workbook* wb, std::vector<xlsx_table> const& tables) {
+  book b;
+  b.wb = wb;
+  b.bold = workbook_add_format(wb);
+  if (b.bold) {
+    format_set_bold(b.bold);
+    format_set_bottom(b.bold, LXW_BORDER_THIN);
+    for (auto const& t : tables) {
+      sheet s(b, t.name, t.headers);
+      for (auto const& row : t.rows) {
+        s.next_row();
+        for (std::size_t c = 0; c < row.size(); ++c) s.value(static_cast<lxw_col_t>(c), row[c]);
+      }
+      s.finish();
+    }
+  } else {
+    b.check(LXW_ERROR_MEMORY_MALLOC_FAILED);
+  }
+  b.check(workbook_close(wb));
+  return b.first_error;
+}
+
+}  // namespace
+
+domain::result<std::string> report_xlsx(domain::report const& r, std::string const& temp_dir) {
+  return workbook_bytes(temp_dir, [&](lxw_workbook* wb) { return write_workbook(wb, r); });
+}
+
+domain::result<std::string> tables_xlsx(std::vector<xlsx_table> const& tables, std::string const& temp_dir) {
+  return workbook_bytes(temp_dir, [&](lxw_workbook* wb) { return write_tables(wb, tables); });
 }
 
 }  // namespace qiandao::transport

@@ -206,6 +206,8 @@ router::router(app& a) : app_(a) {
                     unit_routes, tally_routes, report_routes})
     for (auto& r : make()) routes_.push_back(std::move(r));
   for (auto& r : competition_routes()) routes_.push_back(std::move(r));
+  for (auto make : {staff_routes, export_routes})
+    for (auto& r : make()) routes_.push_back(std::move(r));
 }
 
 std::optional<domain::actor> router::authenticate(request const& req) {

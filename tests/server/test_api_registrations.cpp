@@ -14,14 +14,6 @@ std::string regs(std::int64_t event_id) { return "/api/v1/events/" + std::to_str
 std::string reg(std::int64_t id) { return "/api/v1/registrations/" + std::to_string(id); }
 std::int64_t id_of(json const& j) { return j["id"].get<std::int64_t>(); }
 
-// A valid 18-digit resident ID (ISO 7064 check character computed here).
-std::string resident_id(std::string const& first17) {
-  static int const weights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (std::size_t i = 0; i < 17; ++i) sum += (first17[i] - '0') * weights[i];
-  return first17 + "10X98765432"[sum % 11];
-}
-
 }  // namespace
 
 TEST_CASE("staff register a participant and the answer is complete and normalised", "[registrations]") {

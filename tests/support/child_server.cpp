@@ -105,15 +105,17 @@ unsigned short child_server::read_port() {
 }
 
 std::optional<int> run_qiandao(std::vector<std::string> const& args, std::string const& log,
-                               std::chrono::milliseconds timeout) {
+                               std::chrono::milliseconds timeout, std::optional<std::string> const& input_file) {
   std::vector<std::string> all = {QIANDAO_BIN};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
   int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int in = input_file ? open(input_file->c_str(), O_RDONLY | O_CLOEXEC) : -1;
   pid_t pid = fork();
   if (pid == 0) {
+    if (in >= 0) dup2(in, STDIN_FILENO);
     if (out >= 0) {
       dup2(out, STDOUT_FILENO);
       dup2(out, STDERR_FILENO);
@@ -122,6 +124,7 @@ std::optional<int> run_qiandao(std::vector<std::string> const& args, std::string
     _exit(127);
   }
   if (out >= 0) close(out);
+  if (in >= 0) close(in);
   if (pid < 0) throw std::runtime_error("fork failed");
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

@@ -38,7 +38,9 @@ class child_server {
 
 // Runs `QIANDAO_BIN args…` to the end (stdout and stderr appended to `log`); its exit code,
 // or nothing when it died from a signal or ran past `timeout` (then it is killed).
+// With `input_file`, standard input comes from that file (e.g. a password for `user passwd`).
 std::optional<int> run_qiandao(std::vector<std::string> const& args, std::string const& log,
-                               std::chrono::milliseconds timeout);
+                               std::chrono::milliseconds timeout,
+                               std::optional<std::string> const& input_file = std::nullopt);
 
 }  // namespace qiandao::test

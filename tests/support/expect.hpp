@@ -10,6 +10,14 @@
 
 namespace qiandao::test {
 
+// A valid 18-digit resident ID (ISO 7064 check character computed here).
+inline std::string resident_id(std::string const& first17) {
+  static int const weights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) sum += (first17[i] - '0') * weights[i];
+  return first17 + "10X98765432"[sum % 11];
+}
+
 // The contract's error shape: {"error": {"code", "message", "fields": {...}}}.
 inline nlohmann::json require_error(http_response const& r, int status, std::string const& code) {
   INFO("HTTP " << r.status << " " << r.body);

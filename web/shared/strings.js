@@ -2,6 +2,7 @@
 // {name} placeholders are filled by t(key, {name}). Skill competitions keep theirs apart.
 import { competitionStrings } from './strings_competition.js';
 import { boardStrings } from './strings_board.js';
+import { staffStrings } from './strings_staff.js';
 
 export const strings = {
   // ── common ──
@@ -510,4 +511,5 @@ export const strings = {
   'report.total_leave': ['请假', 'On leave'],
   ...competitionStrings,
   ...boardStrings,
+  ...staffStrings,
 };

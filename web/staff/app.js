@@ -22,6 +22,8 @@ import { compItemView } from './views/comp_item.js';
 import { compResultsView } from './views/comp_results.js';
 import { compPrintView } from './views/comp_print.js';
 import { usersView } from './views/users.js';
+import { auditView } from './views/audit.js';
+import { passwordView } from './views/password.js';
 import { errorText } from './ui.js';
 
 const routes = [
@@ -43,6 +45,8 @@ const routes = [
   ['/users', usersView],
   ['/units', unitsView],
   ['/units/import', unitImportView],
+  ['/audit', auditView],
+  ['/password', passwordView],
 ];
 
 const app = document.getElementById('app');
@@ -64,18 +68,19 @@ function header() {
       navLink('#/units', 'nav.units', 'units'),
       isAdmin() ? navLink('#/devices', 'nav.devices', 'devices') : null,
       isAdmin() ? navLink('#/users', 'nav.users', 'users') : null,
+      isAdmin() ? navLink('#/audit', 'nav.audit', 'audit') : null,
       isAdmin() ? h('a', { href: '/report', class: 'nav-link', dataset: { action: 'report' } }, t('nav.report')) : null,
       h('a', { href: '/board', target: '_blank', rel: 'noopener', class: 'nav-link' }, t('nav.board'), ' ↗')),
     h('div', { class: 'topbar-right' },
       switcher,
-      h('span', { class: 'user-chip', title: user.username },
+      h('a', { class: 'user-chip', title: t('nav.password'), href: '#/password', dataset: { action: 'password' } },
         h('span', { class: 'user-name' }, user.username),
         h('span', { class: 'user-role' }, t(`role.${user.role}`))),
       h('button', { class: 'btn btn-quiet', type: 'button', onclick: signOut }, t('nav.sign_out'))));
 }
 
 function markNav(pattern) {
-  const section = ['devices', 'units', 'users'].find((s) => pattern.startsWith(`/${s}`)) || 'events';
+  const section = ['devices', 'units', 'users', 'audit'].find((s) => pattern.startsWith(`/${s}`)) || 'events';
   for (const a of app.querySelectorAll('.nav-link[data-match]')) a.classList.toggle('active', a.dataset.match === section);
 }
 

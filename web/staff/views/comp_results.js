@@ -101,6 +101,7 @@ export async function compResultsView({ root, params }) {
       h('div', { class: 'page-actions' },
         h('a', { class: 'btn', href: `#/events/${ev.id}/competition/print`, dataset: { action: 'print-results' } }, t('comp.print')),
         isAdmin() ? h('a', { class: 'btn', href: `/api/v1/events/${ev.id}/competition/results.csv`, download: `results-${ev.id}.csv`, dataset: { action: 'results-csv' } }, t('comp.csv')) : null,
+        isAdmin() ? h('a', { class: 'btn', href: `/api/v1/events/${ev.id}/competition/results.xlsx`, download: `results-${ev.id}.xlsx`, dataset: { action: 'results-xlsx' } }, t('comp.export_xlsx')) : null,
         isAdmin() ? (res.published ? unpublish : publish) : null));
   }
 

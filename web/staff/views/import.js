@@ -1,4 +1,4 @@
-// CSV import in two steps: a dry run shows what would land and every bad line by number,
+// CSV (or .xlsx, turned into CSV in the page) import in two steps: a dry run shows what would land and every bad line by number,
 // then the same file is sent for real. The file goes as raw bytes, so GB18030 from Excel
 // reaches the server untouched.
 import { api } from '../../shared/api.js';
@@ -8,6 +8,7 @@ import { fmtNumber } from '../../shared/format.js';
 import { withEvent, refreshEventHeader } from './event_chrome.js';
 import { alertBox, errorText, busy, loading } from '../ui.js';
 import { handleAuthError } from '../session.js';
+import { isXlsx, xlsxToCsv } from '../xlsx_csv.js';
 
 const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -54,7 +55,7 @@ function report(r) {
 
 // The file picker both CSV imports use: size-checked, read whole, then `onLoaded(bytes)`.
 export function csvFilePicker(out, onLoaded) {
-  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', id: 'import-file', class: 'file-input' });
+  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', id: 'import-file', class: 'file-input' });
   const fileName = h('span', { class: 'file-name muted' }, t('import.no_file'));
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files[0];
@@ -62,7 +63,13 @@ export function csvFilePicker(out, onLoaded) {
     if (!file) return;
     fileName.textContent = `${file.name} · ${fmtNumber(Math.ceil(file.size / 1024))} KB`;
     if (file.size > MAX_BYTES) { replace(out, alertBox(t('import.too_large'))); return; }
-    onLoaded(await file.arrayBuffer());
+    if (!isXlsx(file)) { onLoaded(await file.arrayBuffer()); return; }
+    replace(out, loading());
+    try {
+      onLoaded(await xlsxToCsv(await file.arrayBuffer()));
+    } catch (e) {
+      replace(out, alertBox(`${t('import.xlsx_failed')}: ${e.message}`));
+    }
   });
   const reset = () => { fileInput.value = ''; fileName.textContent = t('import.no_file'); replace(out); };
   return { fileInput, fileName, reset };
@@ -130,6 +137,7 @@ export async function importView({ root, params }) {
     h('ul', { class: 'help-list' },
       h('li', {}, t('import.help_columns')),
       h('li', {}, t('import.help_encoding')),
+      h('li', {}, t('import.help_xlsx')),
       h('li', {}, t('import.help_dry'))),
     h('div', { class: 'file-row' },
       h('label', { for: 'import-file', class: 'btn btn-primary' }, t('import.choose')),

@@ -1,11 +1,12 @@
 // One registration: who, which event, its ticket, and the staff actions on it
-// (check in at the desk, undo a check-in, cancel).
+// (check in at the desk, undo a check-in, edit the details, cancel).
 import { get, post, del, newNonce } from '../../shared/api.js';
 import { h, replace } from '../../shared/dom.js';
 import { t } from '../../shared/i18n.js';
 import { fmt, categoryLabel, unitKindLabel } from '../../shared/format.js';
 import { alertBox, errorText, loading, badge, confirmAction, promptText, toast, busy, pageHead } from '../ui.js';
 import { handleAuthError } from '../session.js';
+import { editForm } from './reg_edit.js';
 
 function row(label, value, cls) {
   return h('div', { class: 'dl-row' }, h('dt', {}, label), h('dd', { class: cls || null }, value ?? '—'));
@@ -42,6 +43,17 @@ export async function registrationView({ root, params }) {
 
   function actions(reg) {
     const out = [];
+    if (reg.status !== 'cancelled') {
+      const b = h('button', { class: 'btn', type: 'button', dataset: { action: 'edit' } }, t('edit.open'));
+      b.onclick = () => {
+        const card = b.closest('.card');
+        card.replaceWith(editForm(reg, {
+          done: (updated) => { toast(updated ? t('edit.saved') : t('edit.unchanged')); load(); },
+          cancel: () => load(),
+        }));
+      };
+      out.push(b);
+    }
     if (reg.status === 'confirmed' && !reg.checkin_id) {
       const b = h('button', { class: 'btn btn-primary', type: 'button', dataset: { action: 'checkin' } }, t('reg.checkin_now'));
       b.onclick = () => act(b, () => post('/checkins', { registration_id: reg.id, nonce: newNonce() }), t('reg.checked_in_done'));

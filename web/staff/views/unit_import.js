@@ -52,7 +52,7 @@ export async function unitImportView({ root }) {
 
   root.append(h('section', { class: 'card' },
     h('p', {}, t('import.help')),
-    h('ul', { class: 'help-list' }, h('li', {}, t('units.import_columns')), h('li', {}, t('units.import_update')), h('li', {}, t('import.help_encoding'))),
+    h('ul', { class: 'help-list' }, h('li', {}, t('units.import_columns')), h('li', {}, t('units.import_update')), h('li', {}, t('import.help_encoding')), h('li', {}, t('import.help_xlsx'))),
     h('div', { class: 'file-row' },
       h('label', { for: 'import-file', class: 'btn btn-primary' }, t('import.choose')),
       fileInput, fileName, templateLink()),

@@ -1,11 +1,12 @@
 // Accounts (admin): the list, and a new account — most often a judge (裁判) for a skill
-// competition, who signs in on /judge and may only read competitions and enter scores.
-import { get, post } from '../../shared/api.js';
+// competition, who signs in on /judge and may only read competitions and enter scores —
+// and, for each account, disable / enable (signs them out everywhere) and a password reset.
+import { get, post, patch } from '../../shared/api.js';
 import { h, replace } from '../../shared/dom.js';
 import { t } from '../../shared/i18n.js';
 import { fmt } from '../../shared/format.js';
-import { field, input, select, showFieldErrors, setAlert, errorText, busy, pageHead, loading, alertBox, toast } from '../ui.js';
-import { isAdmin, handleAuthError } from '../session.js';
+import { field, input, select, showFieldErrors, setAlert, errorText, busy, pageHead, loading, alertBox, toast, confirmAction, promptText } from '../ui.js';
+import { isAdmin, handleAuthError, session } from '../session.js';
 
 const ROLES = ['judge', 'staff', 'admin'];
 
@@ -28,14 +29,43 @@ export async function usersView({ root }) {
       const data = await get('/users');
       const items = data.items || data.users || [];
       replace(listSlot, items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table users-table' },
-        h('thead', {}, h('tr', {}, [t('login.username'), t('users.role'), t('devices.created')].map((x) => h('th', {}, x)))),
-        h('tbody', {}, items.map((u) => h('tr', { dataset: { userId: u.id, username: u.username } },
-          h('td', {}, u.username),
-          h('td', {}, h('span', { class: `badge badge-role-${u.role}` }, t(`role.${u.role}`))),
-          h('td', { class: 'muted' }, u.created_at ? fmt(u.created_at) : '—')))))) : h('div', { class: 'empty' }, t('users.none')));
+        h('thead', {}, h('tr', {}, [t('login.username'), t('users.role'), t('users.state'), t('devices.created'), t('users.actions')].map((x) => h('th', {}, x)))),
+        h('tbody', {}, items.map(userRow)))) : h('div', { class: 'empty' }, t('users.none')));
     } catch (e) {
       if (!handleAuthError(e)) replace(listSlot, alertBox(errorText(e)));
     }
+  }
+
+  // One account's line: its state and what an admin may do with it.
+  function userRow(u) {
+    const me = u.id === session.user?.id || u.username === session.user?.username;
+    const act = (button, work, done) => busy(button, async () => {
+      try {
+        await work();
+        toast(done);
+        loadList();
+      } catch (err) {
+        if (!handleAuthError(err)) toast(errorText(err), 'error');
+      }
+    });
+    const toggle = h('button', { class: `btn btn-small ${u.disabled ? '' : 'btn-warn'}`, type: 'button', disabled: me, dataset: { action: u.disabled ? 'enable' : 'disable' } },
+      u.disabled ? t('users.enable') : t('users.disable'));
+    toggle.onclick = async () => {
+      if (u.disabled) { act(toggle, () => patch(`/users/${u.id}`, { disabled: false }), t('users.enabled_done', { name: u.username })); return; }
+      if (await confirmAction({ title: t('users.disable_q', { name: u.username }), body: t('users.disable_body'), ok: t('users.disable'), danger: true }))
+        act(toggle, () => patch(`/users/${u.id}`, { disabled: true }), t('users.disabled_done', { name: u.username }));
+    };
+    const reset = h('button', { class: 'btn btn-small', type: 'button', dataset: { action: 'reset' } }, t('users.reset'));
+    reset.onclick = async () => {
+      const pw = await promptText({ title: t('users.reset_q', { name: u.username }), label: t('password.new'), placeholder: t('users.password_hint'), ok: t('users.reset'), maxlength: 1024 });
+      if (pw) act(reset, () => post(`/users/${u.id}/password`, { password: pw }), t('users.reset_done', { name: u.username }));
+    };
+    return h('tr', { dataset: { userId: u.id, username: u.username, disabled: u.disabled ? 'yes' : 'no' } },
+      h('td', {}, u.username, me ? h('small', { class: 'muted' }, ` ${t('users.you')}`) : null),
+      h('td', {}, h('span', { class: `badge badge-role-${u.role}` }, t(`role.${u.role}`))),
+      h('td', {}, h('span', { class: `badge ${u.disabled ? 'badge-cancelled' : 'badge-confirmed'}` }, u.disabled ? t('users.disabled') : t('users.active'))),
+      h('td', { class: 'muted' }, u.created_at ? fmt(u.created_at) : '—'),
+      h('td', { class: 'row-actions' }, toggle, ' ', reset));
   }
 
   form.addEventListener('submit', (e) => {

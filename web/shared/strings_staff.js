@@ -1,0 +1,62 @@
+// The words of the staff pages added for issue 11 (edit a registration, accounts, the
+// audit log, the not-yet-checked-in list, Excel), [zh, en]. Merged into strings.js.
+export const staffStrings = {
+  // ── edit a registration ──
+  'edit.open': ['修改信息', 'Edit details'],
+  'edit.title': ['修改报名信息', 'Edit the registration'],
+  'edit.keeps_code': ['票码与入场券不变，已打印的入场券仍可签到。', 'The code and ticket stay: a printed ticket still scans.'],
+  'edit.save': ['保存修改', 'Save changes'],
+  'edit.saved': ['已保存修改', 'Changes saved'],
+  'edit.unchanged': ['没有修改', 'Nothing changed'],
+  'edit.duplicate': ['该手机号已有本活动的其他报名。', 'Another registration of this event has that phone number.'],
+
+  // ── accounts ──
+  'users.state': ['状态', 'State'],
+  'users.active': ['正常', 'Active'],
+  'users.disabled': ['已停用', 'Disabled'],
+  'users.actions': ['操作', 'Actions'],
+  'users.disable': ['停用', 'Disable'],
+  'users.enable': ['启用', 'Enable'],
+  'users.disable_q': ['停用账号“{name}”？', 'Disable the account “{name}”?'],
+  'users.disable_body': ['该用户将立即在所有设备上退出登录，且无法再登录，直到重新启用。', 'They are signed out everywhere at once and cannot sign in until enabled again.'],
+  'users.disabled_done': ['已停用 {name}', '{name} is disabled'],
+  'users.enabled_done': ['已启用 {name}', '{name} is enabled'],
+  'users.reset': ['重置密码', 'Reset password'],
+  'users.reset_q': ['为“{name}”设置新密码', 'A new password for “{name}”'],
+  'users.reset_done': ['已重置 {name} 的密码，其登录已全部退出', 'Password of {name} reset; they are signed out'],
+  'users.you': ['（本人）', '(you)'],
+  'nav.password': ['修改密码', 'Change password'],
+  'password.title': ['修改我的密码', 'Change my password'],
+  'password.sub': ['修改后，您在其他设备上的登录将退出。', 'Your sessions on other devices end when you change it.'],
+  'password.current': ['当前密码', 'Current password'],
+  'password.new': ['新密码', 'New password'],
+  'password.repeat': ['再次输入新密码', 'New password again'],
+  'password.mismatch': ['两次输入的新密码不一致', 'The two new passwords differ'],
+  'password.save': ['修改密码', 'Change password'],
+  'password.done': ['密码已修改', 'Password changed'],
+
+  // ── audit log ──
+  'nav.audit': ['审计日志', 'Audit log'],
+  'audit.title': ['审计日志', 'Audit log'],
+  'audit.sub': ['谁在何时做了什么，最新的在前。', 'Who did what and when, newest first.'],
+  'audit.action': ['操作', 'Action'],
+  'audit.any_action': ['全部操作', 'All actions'],
+  'audit.actor': ['操作人', 'Actor'],
+  'audit.actor_ph': ['如 user:admin', 'e.g. user:admin'],
+  'audit.from': ['起始日期', 'From'],
+  'audit.to': ['截止日期', 'To'],
+  'audit.filter': ['筛选', 'Filter'],
+  'audit.at': ['时间', 'When'],
+  'audit.target': ['对象', 'Target'],
+  'audit.detail': ['详情', 'Detail'],
+  'audit.none': ['没有符合条件的记录', 'No entries match'],
+
+  // ── not yet checked in, Excel ──
+  'search.not_checked_in': ['已报名未签到', 'Registered, not checked in'],
+  'event.export_xlsx': ['导出 Excel', 'Export Excel'],
+  'event.export_filtered': ['导出当前筛选', 'Export this list'],
+  'import.help_xlsx': ['也可直接选择 Excel 文件（.xlsx，读取第一个工作表）。', 'An Excel file (.xlsx, its first sheet) works too.'],
+  'import.xlsx_failed': ['无法读取该 Excel 文件', 'The Excel file could not be read'],
+  'comp.export_xlsx': ['导出 Excel', 'Export Excel'],
+  'import.choose': ['选择 CSV 或 Excel 文件', 'Choose a CSV or Excel file'],
+};
