@@ -86,7 +86,14 @@ set(QIANDAO_WEB_FILES
   judge/app.js
   judge/keypad.js
   judge/score_screen.js
-  judge/sender.js)
+  judge/sender.js
+  # door (issue 11)
+  shared/strings_door.js
+  shared/sw.js
+  shared/sw_register.js
+  kiosk/pin.js
+  kiosk/tickets.js
+  staff/views/door_conflicts.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.

@@ -123,6 +123,19 @@ class sql_store final : public domain::store {
   // the programme report (store_report.cpp)
   domain::report load_report() override;
 
+  // the offline door (store_door.cpp)
+  std::vector<domain::door_row> door_rows(id_t event_id, std::int64_t since, int limit) override;
+  std::optional<id_t> insert_conflict(domain::door_conflict const& c) override;
+  std::vector<domain::door_conflict> list_conflicts(std::optional<id_t> event_id, std::string const& state,
+                                                    int limit) override;
+  std::optional<domain::door_conflict> find_conflict(id_t id) override;
+  [[nodiscard]] bool resolve_conflict(id_t id, std::string const& resolution, std::string const& note,
+                                      std::string const& by, std::string const& at) override;
+  std::int64_t count_open_conflicts(std::optional<id_t> event_id,
+                                    std::optional<std::string> const& device) override;
+  std::optional<std::string> device_pin_hash(id_t device_id) override;
+  void set_device_pin(id_t device_id, std::optional<std::string> const& hash) override;
+
  private:
   void load_departments(domain::event& e);
   void save_names(char const* table, id_t event_id, std::vector<std::string> const& names);

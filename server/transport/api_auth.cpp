@@ -5,6 +5,7 @@
 
 #include "domain/accounts.hpp"
 #include "domain/auth.hpp"
+#include "domain/door.hpp"
 #include "domain/validate.hpp"
 #include "transport/router.hpp"
 #include "transport/write.hpp"
@@ -115,6 +116,13 @@ net::awaitable<response> me(call& c) {
 
 net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
 
+net::awaitable<std::string> hash_off_thread(app& a, std::string secret) {
+  a.hashes_in_flight.fetch_add(1);
+  auto hash = co_await net::co_spawn(a.hash_pool, hash_task(std::move(secret)), net::use_awaitable);
+  a.hashes_in_flight.fetch_sub(1);
+  co_return hash;
+}
+
 
 net::awaitable<response> list_users(call& c) {
   json items = json::array();
@@ -156,11 +164,21 @@ net::awaitable<response> create_device(call& c) {
   domain::field_errors f;
   auto name = get_string(*body, "name", f, true);
   auto event_id = get_int(*body, "event_id", f, false);
+  auto pin = get_string(*body, "pin", f, false);  // the staff PIN that switches its event
+  if (pin && pin->empty()) pin.reset();
   if (name) domain::check_device_name(*name, f);
+  if (pin) domain::check_device_pin(*pin, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
+  std::optional<std::string> pin_hash;
+  if (pin) {
+    if (auto busy = hashing_busy(c)) co_return *busy;
+    pin_hash = co_await hash_off_thread(c.a, *pin);
+  }
   std::string token = domain::new_secret_token();
   auto made = co_await commit_rule<domain::device>(c.a.db, [&](domain::store& s) {
-    return domain::create_device(s, c.who->label(), *name, token, event_id);
+    auto d = domain::create_device(s, c.who->label(), *name, token, event_id);
+    if (d && pin_hash) s.set_device_pin(d.value().id, pin_hash);
+    return d;
   });
   co_return outcome_response(c, made, http::status::created, [&](domain::device const& d) {
     json j = to_json(d);
@@ -174,6 +192,58 @@ net::awaitable<response> revoke_device(call& c) {
   auto done = co_await commit_rule<domain::device>(
       c.a.db, [&](domain::store& s) { return domain::revoke_device(s, *c.who, id); });
   co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
+}
+
+// An admin sets (or replaces) a kiosk's PIN, e.g. for a kiosk paired before PINs existed.
+net::awaitable<response> set_device_pin(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto pin = get_string(*body, "pin", f, true).value_or("");
+  domain::check_device_pin(pin, f);
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  if (auto busy = hashing_busy(c)) co_return *busy;
+  auto hash = co_await hash_off_thread(c.a, pin);
+  auto id = c.ids.at(0);
+  auto done = co_await commit_rule<domain::device>(c.a.db, [&](domain::store& s) -> domain::result<domain::device> {
+    auto d = s.find_device(id);
+    if (!d) return make_error(error_kind::not_found, "not_found", "设备不存在 / no such device");
+    s.set_device_pin(id, hash);
+    s.audit(domain::now_text(), c.who->label(), "device.pin", "device:" + std::to_string(id), d->name);
+    return *d;
+  });
+  co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
+}
+
+// The kiosk asks for its staff PIN before its event picker: 200 when right, 403 when wrong
+// or when the device has none; throttled like sign-ins.
+net::awaitable<response> check_device_pin(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto pin = get_string(*body, "pin", f, true).value_or("");
+  if (pin.size() > 64) f.add("pin", "须为 4–8 位数字 / 4–8 digits");
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  if (c.who->role != domain::role_kind::kiosk)
+    co_return error_response(c.req, make_error(error_kind::forbidden, "not_a_kiosk", "仅签到机使用 / kiosks only"));
+  auto hash = c.a.db.read()->device_pin_hash(c.who->id);
+  if (!hash)
+    co_return error_response(c.req, make_error(error_kind::forbidden, "no_pin",
+                                               "此签到机未设置 PIN，请管理员在“设备”页设置 / this kiosk has no PIN; an admin sets one on the Devices page"));
+  std::string account = "device-pin:" + std::to_string(c.who->id);
+  if (auto busy = hashing_busy(c)) co_return *busy;
+  if (auto wait = c.a.throttle.begin_attempt(account, c.remote); wait > 0) {
+    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
+                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
+    res.set(http::field::retry_after, std::to_string(wait));
+    co_return res;
+  }
+  if (!co_await verify_off_thread(c.a, *hash, pin))
+    co_return error_response(c.req, make_error(error_kind::forbidden, "wrong_pin", "PIN 不正确 / wrong PIN"));
+  c.a.throttle.succeeded(account, c.remote);
+  co_return json_response(c.req, http::status::ok, {{"ok", true}});
 }
 
 net::awaitable<response> audit_log(call& c) {
@@ -198,6 +268,8 @@ std::vector<route> auth_routes() {
       {verb::get, "/api/v1/devices", access::admin, list_devices},
       {verb::post, "/api/v1/devices", access::admin, create_device},
       {verb::post, "/api/v1/devices/{id}/revoke", access::admin, revoke_device},
+      {verb::post, "/api/v1/devices/{id}/pin", access::admin, set_device_pin},  // door (issue 11)
+      {verb::post, "/api/v1/devices/pin", access::kiosk, check_device_pin},     // door (issue 11)
       {verb::get, "/api/v1/audit", access::admin, audit_log},
   };
 }
