@@ -87,7 +87,6 @@ set(QIANDAO_WEB_FILES
   judge/keypad.js
   judge/score_screen.js
   judge/sender.js
-  # door (issue 11)
   shared/strings_door.js
   shared/sw.js
   shared/sw_register.js
