@@ -227,3 +227,35 @@ test('unattended: look-up and walk-in reset when idle; an IME composition scans'
     await server.dispose();
   }
 });
+
+test('switching a kiosk\'s event asks for the staff PIN set at pairing', async (t) => {
+  const server = new OwnServer();
+  t.diagnostic(`own server on ${server.db}`);
+  const browser = await launch();
+  try {
+    await server.start();
+    const api = await new Api(server.url).login(server.admin);
+    const { event } = await api.eventWithPeople('健康讲堂（PIN）', [], { kind: 'lecture' });
+    const device = await api.post('/devices', { name: '大厅', pin: '2468' });
+    const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    const kiosk = await context.newPage();
+    await kiosk.goto(`${server.url}/kiosk#token=${encodeURIComponent(device.token)}`);
+    // The first choice after pairing needs no PIN.
+    await kiosk.click(`.k-pick-item[data-event-id="${event.id}"]`);
+    await kiosk.waitForSelector('[data-screen=idle]');
+    // Switching does: a wrong PIN is refused, the right one opens the picker.
+    await kiosk.click('.k-settings');
+    await kiosk.waitForSelector('[data-screen=pin]');
+    await kiosk.fill('.k-pin', '1357');
+    await kiosk.press('.k-pin', 'Enter');
+    await kiosk.waitForSelector('.k-pin-error[data-code=wrong_pin]');
+    assert.equal(await kiosk.locator('[data-screen=pick]').count(), 0);
+    await kiosk.fill('.k-pin', '2468');
+    await kiosk.press('.k-pin', 'Enter');
+    await kiosk.waitForSelector('[data-screen=pick]');
+    assert.deepEqual(context.pageErrors, []);
+  } finally {
+    await browser.close();
+    await server.dispose();
+  }
+});

@@ -29,7 +29,7 @@ const ui = {
   queue: h('span', { class: 'k-pill k-queue', hidden: true, role: 'status', dataset: { count: '0' } }),
   conflicts: h('span', { class: 'k-pill k-conflicts', hidden: true, role: 'status', dataset: { count: '0' } }),
   clock: h('time', { class: 'k-clock' }),
-  settings: h('button', { class: 'k-icon-btn', type: 'button', hidden: true }),
+  settings: h('button', { class: 'k-icon-btn k-settings', type: 'button', hidden: true }),
   main: h('main', { class: 'k-main' }),
   notice: h('div', { class: 'k-notice', hidden: true, role: 'status' }),
   device: h('span', { class: 'k-device' }),
