@@ -98,4 +98,12 @@ void check_device_pin(std::string const& pin, field_errors& f) {
   if (!digits || pin.size() < 4 || pin.size() > 8) f.add("pin", "须为 4–8 位数字 / 4–8 digits");
 }
 
+result<device> set_device_pin(store& s, actor const& who, id_t device_id, std::string const& pin_hash) {
+  auto d = s.find_device(device_id);
+  if (!d) return make_error(error_kind::not_found, "not_found", "设备不存在 / no such device");
+  s.set_device_pin(device_id, pin_hash);
+  s.audit(now_text(), who.label(), "device.pin", "device:" + std::to_string(device_id), d->name);
+  return *d;
+}
+
 }  // namespace qiandao::domain

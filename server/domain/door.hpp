@@ -55,5 +55,7 @@ result<conflict_view> resolve_conflict(store& s, actor const& who, id_t id, std:
 
 // A kiosk's PIN: 4–8 digits.
 void check_device_pin(std::string const& pin, field_errors& f);
+// Sets (or replaces) a device's PIN hash, computed off the I/O threads; audited device.pin.
+result<device> set_device_pin(store& s, actor const& who, id_t device_id, std::string const& pin_hash);
 
 }  // namespace qiandao::domain

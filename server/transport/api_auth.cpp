@@ -39,6 +39,16 @@ std::optional<response> hashing_busy(call const& c) {
   return res;
 }
 
+// Counts an attempt for the account from this address: the 429 to send when over the limit.
+std::optional<response> throttled(call& c, std::string const& account) {
+  auto wait = c.a.throttle.begin_attempt(account, c.remote);
+  if (wait <= 0) return std::nullopt;
+  auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
+                                              "尝试次数过多，请稍后再试 / too many attempts, try later"));
+  res.set(http::field::retry_after, std::to_string(wait));
+  return res;
+}
+
 net::awaitable<bool> verify_off_thread(app& a, std::string hash, std::string password) {
   a.hashes_in_flight.fetch_add(1);
   bool ok = co_await net::co_spawn(a.hash_pool, verify_task(std::move(hash), std::move(password)),
@@ -66,12 +76,7 @@ net::awaitable<response> login(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
 
   if (auto busy = hashing_busy(c)) co_return *busy;
-  if (auto wait = c.a.throttle.begin_attempt(*username, c.remote); wait > 0) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
-                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
-    res.set(http::field::retry_after, std::to_string(wait));
-    co_return res;
-  }
+  if (auto wait = throttled(c, *username)) co_return *wait;
   auto user = c.a.db.read()->find_user_by_name(*username);
   bool ok = co_await verify_off_thread(c.a, user ? user->password_hash : decoy_hash(), *password);
   if (!user || !ok) {  // begin_attempt already counted it
@@ -206,13 +211,8 @@ net::awaitable<response> set_device_pin(call& c) {
   if (auto busy = hashing_busy(c)) co_return *busy;
   auto hash = co_await hash_off_thread(c.a, pin);
   auto id = c.ids.at(0);
-  auto done = co_await commit_rule<domain::device>(c.a.db, [&](domain::store& s) -> domain::result<domain::device> {
-    auto d = s.find_device(id);
-    if (!d) return make_error(error_kind::not_found, "not_found", "设备不存在 / no such device");
-    s.set_device_pin(id, hash);
-    s.audit(domain::now_text(), c.who->label(), "device.pin", "device:" + std::to_string(id), d->name);
-    return *d;
-  });
+  auto done = co_await commit_rule<domain::device>(
+      c.a.db, [&](domain::store& s) { return domain::set_device_pin(s, *c.who, id, hash); });
   co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
 }
 
@@ -234,12 +234,7 @@ net::awaitable<response> check_device_pin(call& c) {
                                                "此签到机未设置 PIN，请管理员在“设备”页设置 / this kiosk has no PIN; an admin sets one on the Devices page"));
   std::string account = "device-pin:" + std::to_string(c.who->id);
   if (auto busy = hashing_busy(c)) co_return *busy;
-  if (auto wait = c.a.throttle.begin_attempt(account, c.remote); wait > 0) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
-                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
-    res.set(http::field::retry_after, std::to_string(wait));
-    co_return res;
-  }
+  if (auto wait = throttled(c, account)) co_return *wait;
   if (!co_await verify_off_thread(c.a, *hash, pin))
     co_return error_response(c.req, make_error(error_kind::forbidden, "wrong_pin", "PIN 不正确 / wrong PIN"));
   c.a.throttle.succeeded(account, c.remote);

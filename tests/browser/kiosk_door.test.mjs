@@ -10,6 +10,21 @@ import { launch, newContext, shot, Api, OwnServer, testPhone } from './support/h
 
 const pairLink = (server, device, event) => `${server.url}/kiosk#token=${encodeURIComponent(device.token)}&event=${event.id}`;
 
+// A test on a server of its own (it stops and starts it), with a browser and an admin client.
+async function withOwnServer(t, fn) {
+  const server = new OwnServer();
+  t.diagnostic(`own server on ${server.db}`);
+  const browser = await launch();
+  try {
+    await server.start();
+    const api = await new Api(server.url).login(server.admin);
+    await fn({ server, browser, api });
+  } finally {
+    await browser.close();
+    await server.dispose();
+  }
+}
+
 // Polls a condition in node, not a fixed sleep.
 async function until(what, fn, timeout = 15000) {
   const end = Date.now() + timeout;
@@ -62,12 +77,7 @@ async function closeResult(page) {
 }
 
 test('offline kiosk: starts with the server down, answers green/red/red, replays, conflict reaches staff', async (t) => {
-  const server = new OwnServer();
-  t.diagnostic(`own server on ${server.db}`);
-  const browser = await launch();
-  try {
-    await server.start();
-    const api = await new Api(server.url).login(server.admin);
+  await withOwnServer(t, async ({ server, browser, api }) => {
     const people = ['陈建华', '林佳颖', '黄志强'].map((name) => ({ name, phone: testPhone(), organization: '莲湖社区卫生服务中心' }));
     const { event, regs: [good, laterCancelled, cancelled] } = await api.eventWithPeople('医师节表彰大会（断网演练）', people, { venue: '区卫健委 三楼礼堂' });
     await api.post(`/registrations/${cancelled.id}/cancel`, {});
@@ -148,19 +158,11 @@ test('offline kiosk: starts with the server down, answers green/red/red, replays
     assert.match(resolved.detail, /^refuse registration:\d+ 林\*颖$/);
     await kiosk.waitForSelector('.k-conflicts[data-count="0"]', { state: 'attached', timeout: 20000 });
     assert.deepEqual([...context.pageErrors, ...staffCtx.pageErrors], []);
-  } finally {
-    await browser.close();
-    await server.dispose();
-  }
+  });
 });
 
 test('two kiosks admit the same ticket offline: one check-in, one conflict', async (t) => {
-  const server = new OwnServer();
-  t.diagnostic(`own server on ${server.db}`);
-  const browser = await launch();
-  try {
-    await server.start();
-    const api = await new Api(server.url).login(server.admin);
+  await withOwnServer(t, async ({ server, browser, api }) => {
     const { event, regs: [r] } = await api.eventWithPeople('科普讲堂（两门演练）', [{ name: '吴海燕', phone: testPhone() }], { kind: 'lecture' });
     const east = await readyKiosk(browser, server, await api.post('/devices', { name: '东门', event_id: event.id }), event, 1);
     const west = await readyKiosk(browser, server, await api.post('/devices', { name: '西门', event_id: event.id }), event, 1);
@@ -178,19 +180,11 @@ test('two kiosks admit the same ticket offline: one check-in, one conflict', asy
     assert.equal(items.length, 1, 'one conflict');
     assert.equal(items[0].outcome, 'already');
     assert.deepEqual([...east.context.pageErrors, ...west.context.pageErrors], []);
-  } finally {
-    await browser.close();
-    await server.dispose();
-  }
+  });
 });
 
 test('unattended: look-up and walk-in reset when idle; an IME composition scans', async (t) => {
-  const server = new OwnServer();
-  t.diagnostic(`own server on ${server.db}`);
-  const browser = await launch();
-  try {
-    await server.start();
-    const api = await new Api(server.url).login(server.admin);
+  await withOwnServer(t, async ({ server, browser, api }) => {
     const { event, regs: [r] } = await api.eventWithPeople('义诊（无人值守）', [{ name: '徐浩然', phone: testPhone() }], { kind: 'clinic', walk_ins: true });
     const device = await api.post('/devices', { name: '义诊入口', event_id: event.id });
     const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
@@ -222,19 +216,11 @@ test('unattended: look-up and walk-in reset when idle; an IME composition scans'
     await kiosk.waitForSelector('.k-result[data-tone=ok]:not([hidden])');
     assert.equal((await api.get(`/registrations/${r.id}`)).checked_in_at !== null, true);
     assert.deepEqual(context.pageErrors, []);
-  } finally {
-    await browser.close();
-    await server.dispose();
-  }
+  });
 });
 
 test('switching a kiosk\'s event asks for the staff PIN set at pairing', async (t) => {
-  const server = new OwnServer();
-  t.diagnostic(`own server on ${server.db}`);
-  const browser = await launch();
-  try {
-    await server.start();
-    const api = await new Api(server.url).login(server.admin);
+  await withOwnServer(t, async ({ server, browser, api }) => {
     const { event } = await api.eventWithPeople('健康讲堂（PIN）', [], { kind: 'lecture' });
     const device = await api.post('/devices', { name: '大厅', pin: '2468' });
     const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
@@ -254,8 +240,5 @@ test('switching a kiosk\'s event asks for the staff PIN set at pairing', async (
     await kiosk.press('.k-pin', 'Enter');
     await kiosk.waitForSelector('[data-screen=pick]');
     assert.deepEqual(context.pageErrors, []);
-  } finally {
-    await browser.close();
-    await server.dispose();
-  }
+  });
 });
