@@ -96,6 +96,11 @@ test('offline kiosk: starts with the server down, answers green/red/red, replays
     await kiosk.waitForSelector('[data-screen=idle]');
     await kiosk.waitForSelector('.k-net[data-state=offline]');
     assert.equal(await kiosk.textContent('.k-event-title'), '医师节表彰大会（断网演练）');
+    // The same worker keeps the desk's and the judge's pages too; never anything under /api/.
+    assert.deepEqual(await kiosk.evaluate(async () => {
+      const keys = (await Promise.all((await caches.keys()).map(async (k) => (await caches.open(k)).keys()))).flat().map((r) => new URL(r.url).pathname);
+      return [keys.includes('/desk'), keys.includes('/judge'), keys.includes('/web/desk/app.js'), keys.some((p) => p.startsWith('/api/'))];
+    }), [true, true, true, false]);
 
     await scan(kiosk, good.code);
     assert.equal(await answerShown(kiosk, 'ok'), 'yes', 'green, decided offline');

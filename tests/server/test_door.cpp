@@ -2,9 +2,12 @@
 // replayed with the kiosk's offline answer and the conflicts they make (待处理), staff
 // resolving them (audited), the kiosk's staff PIN, and the service worker's script.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "domain/door.hpp"
 #include "support/expect.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
 
 using namespace qiandao::test;
@@ -304,4 +307,28 @@ TEST_CASE("service worker: /sw.js with a version digest, the door pages and no /
   CHECK(res.body.find("\"/api/") == std::string::npos);
   // The same binary gives the same version.
   CHECK(srv.client().get("/sw.js").body == res.body);
+}
+
+TEST_CASE("service worker: its version follows the web files, so a new build replaces the cache", "[door]") {
+  temp_dir files;
+  namespace fs = std::filesystem;
+  fs::create_directories(files.path() / "web" / "shared");
+  fs::create_directories(files.path() / "web" / "kiosk");
+  fs::copy_file(fs::path(__FILE__).parent_path().parent_path().parent_path() / "web/shared/sw.js",
+                files.path() / "web/shared/sw.js");
+  std::ofstream(files.file("web/kiosk/app.js")) << "// v1";
+  server_options opts;
+  opts.configure = [&](qiandao::config& c) { c.web_root = files.file("web"); };
+  test_server srv(opts);
+  auto version = [&] {
+    auto body = srv.client().get("/sw.js").body;
+    auto at = body.find("const VERSION = '");
+    REQUIRE(at != std::string::npos);
+    return body.substr(at + 18, 16);
+  };
+  auto v1 = version();
+  CHECK(v1.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(version() == v1);
+  std::ofstream(files.file("web/kiosk/app.js")) << "// v2";
+  CHECK(version() != v1);
 }
