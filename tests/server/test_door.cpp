@@ -324,7 +324,7 @@ TEST_CASE("service worker: its version follows the web files, so a new build rep
     auto body = srv.client().get("/sw.js").body;
     auto at = body.find("const VERSION = '");
     REQUIRE(at != std::string::npos);
-    return body.substr(at + 18, 16);
+    return body.substr(at + 17, 16);
   };
   auto v1 = version();
   CHECK(v1.find_first_not_of("0123456789abcdef") == std::string::npos);
