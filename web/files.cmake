@@ -95,7 +95,13 @@ set(QIANDAO_WEB_FILES
   staff/xlsx_csv.js
   staff/views/audit.js
   staff/views/password.js
-  staff/views/reg_edit.js)
+  staff/views/reg_edit.js
+  shared/strings_door.js
+  shared/sw.js
+  shared/sw_register.js
+  kiosk/pin.js
+  kiosk/tickets.js
+  staff/views/door_conflicts.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.

@@ -13,7 +13,7 @@ constexpr std::pair<outcome, char const*> outcome_names[] = {
     {outcome::checked_in, "checked_in"}, {outcome::already, "already"},
     {outcome::not_found, "not_found"},   {outcome::cancelled, "cancelled"},
     {outcome::waitlisted, "waitlisted"}, {outcome::wrong_event, "wrong_event"},
-    {outcome::event_cancelled, "event_cancelled"}};
+    {outcome::event_cancelled, "event_cancelled"}, {outcome::held, "held"}};
 
 outcome outcome_from(std::string const& name) {
   for (auto const& [o, n] : outcome_names)
@@ -64,6 +64,52 @@ void remember(store& s, std::string const& nonce, std::string const& fingerprint
                   a.reg ? std::optional<id_t>(a.reg->id) : std::nullopt, a.first, a.at});
 }
 
+// Why a ticket may not go in, if it may not.
+std::optional<outcome> refused(registration const& reg, std::optional<event> const& ev,
+                               std::optional<id_t> expected_event) {
+  if (expected_event && *expected_event != reg.event_id) return outcome::wrong_event;
+  if (ev && ev->status == "cancelled") return outcome::event_cancelled;
+  if (reg.status == "cancelled") return outcome::cancelled;
+  if (reg.status == "waitlisted") return outcome::waitlisted;
+  return std::nullopt;
+}
+
+// A kiosk that turned a good ticket away offline: the person left, so the server does not
+// check them in behind their back; staff decide from the conflict list.
+std::optional<checkin_answer> hold_refused(store& s, std::optional<registration> const& reg,
+                                           std::optional<id_t> expected_event) {
+  if (!reg || reg->checked_in_at) return std::nullopt;
+  auto ev = s.find_event(reg->event_id);
+  if (refused(*reg, ev, expected_event)) return std::nullopt;
+  checkin_answer a;
+  a.result = outcome::held;
+  a.reg = reg;
+  a.event_title = ev ? ev->title : "";
+  return a;
+}
+
+// 待处理: the kiosk let someone in offline whom the server did not check in for the first
+// time, or turned away someone the server would have admitted.
+void note_conflict(store& s, actor const& who, checkin_request const& req, std::string const& code,
+                   checkin_answer const& a, std::optional<id_t> expected_event, std::string const& now) {
+  auto const& off = *req.offline;
+  bool conflict = (off.answer == "ok" && !a.first) || a.result == outcome::held;
+  if (!conflict) return;
+  auto event_id = expected_event ? expected_event : a.reg ? std::optional<id_t>(a.reg->event_id) : std::nullopt;
+  if (!event_id || !s.find_event(*event_id)) return;
+  door_conflict c;
+  c.event_id = *event_id;
+  if (a.reg) c.registration_id = a.reg->id;
+  c.nonce = req.nonce;
+  c.device = who.label();
+  if (!code.empty()) c.code = code;
+  c.kiosk_answer = off.answer;
+  c.outcome = outcome_name(a.result);
+  c.scanned_at = off.scanned_at;
+  c.created_at = now;
+  (void)s.insert_conflict(c);
+}
+
 // Admits one registration; every path leaves the database consistent, so the caller
 // keeps what it wrote (the audit of a refusal, the nonce) whatever the outcome.
 checkin_answer admit(store& s, actor const& who, std::optional<registration> reg,
@@ -77,10 +123,7 @@ checkin_answer admit(store& s, actor const& who, std::optional<registration> reg
   auto ev = s.find_event(reg->event_id);
   a.event_title = ev ? ev->title : "";
   a.reg = reg;
-  if (expected_event && *expected_event != reg->event_id) a.result = outcome::wrong_event;
-  else if (ev && ev->status == "cancelled") a.result = outcome::event_cancelled;
-  else if (reg->status == "cancelled") a.result = outcome::cancelled;
-  else if (reg->status == "waitlisted") a.result = outcome::waitlisted;
+  if (auto no = refused(*reg, ev, expected_event)) a.result = *no;
   else if (auto id = s.insert_checkin(reg->id, reg->event_id, now, method, who.label())) {
     a.result = outcome::checked_in;
     a.first = true;
@@ -124,6 +167,13 @@ result<checkin_answer> check_in(store& s, actor const& who, checkin_request cons
   std::string code = req.code ? normalize_code(*req.code) : "";
   if (req.code && (code.empty() || code.size() > 64)) f.add("code", "票码无效 / not a ticket code");
   if (!req.code && !req.registration_id) f.add("code", "必填 / required");
+  if (req.offline) {
+    auto const& off = *req.offline;
+    if (off.answer != "ok" && off.answer != "already" && off.answer != "bad")
+      f.add("offline.answer", "须为 ok、already 或 bad / ok, already or bad");
+    if (off.scanned_at.empty() || off.scanned_at.size() > 40)
+      f.add("offline.scanned_at", "须为时间 / a time");
+  }
   if (!f.empty()) return f.to_error();
 
   std::string fingerprint = req.code ? "code:" + code : "id:" + std::to_string(*req.registration_id);
@@ -132,9 +182,12 @@ result<checkin_answer> check_in(store& s, actor const& who, checkin_request cons
   auto reg = req.code ? s.find_registration_by_code(code) : s.find_registration(*req.registration_id);
   // A kiosk paired to an event admits only that event, whatever the request names.
   auto expected = who.event_id ? who.event_id : req.event_id;
-  auto a = admit(s, who, reg, expected, req.code ? "code" : "lookup", now);
+  std::optional<checkin_answer> held;
+  if (req.offline && req.offline->answer == "bad") held = hold_refused(s, reg, expected);
+  auto a = held ? *held : admit(s, who, reg, expected, req.code ? "code" : "lookup", now);
   remember(s, req.nonce, fingerprint, a);
   audit_answer(s, who, a, code.empty() ? fingerprint : code.substr(0, 4) + "…", now);
+  if (req.offline) note_conflict(s, who, req, code, a, expected, now);
   return a;
 }
 

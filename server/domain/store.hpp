@@ -15,6 +15,7 @@
 #include "domain/competition_model.hpp"
 #include "domain/model.hpp"
 #include "domain/report.hpp"
+#include "domain/door_model.hpp"
 
 namespace qiandao::domain {
 
@@ -239,6 +240,27 @@ class report_repository {
   virtual report load_report() = 0;
 };
 
+// The offline door: kiosks' ticket-list feed, door conflicts (待处理), kiosk PINs.
+class door_repository {
+ public:
+  virtual ~door_repository() = default;
+  // The event's registrations changed after revision `since`, oldest change first.
+  virtual std::vector<door_row> door_rows(id_t event_id, std::int64_t since, int limit) = 0;
+  // Empty when a conflict with the same nonce is recorded already.
+  virtual std::optional<id_t> insert_conflict(door_conflict const& c) = 0;
+  // state: open | resolved | all; newest first.
+  virtual std::vector<door_conflict> list_conflicts(std::optional<id_t> event_id, std::string const& state,
+                                                    int limit) = 0;
+  virtual std::optional<door_conflict> find_conflict(id_t id) = 0;
+  // False when it was resolved already.
+  [[nodiscard]] virtual bool resolve_conflict(id_t id, std::string const& resolution, std::string const& note,
+                                              std::string const& by, std::string const& at) = 0;
+  virtual std::int64_t count_open_conflicts(std::optional<id_t> event_id,
+                                            std::optional<std::string> const& device) = 0;
+  virtual std::optional<std::string> device_pin_hash(id_t device_id) = 0;
+  virtual void set_device_pin(id_t device_id, std::optional<std::string> const& hash) = 0;
+};
+
 // A nested unit of work inside the open transaction (one imported row): rolled back when
 // it goes unless kept.
 class nested_work {
@@ -256,7 +278,8 @@ class store : public programme_repository,
               public tally_repository,
               public competition_repository,
               public audit_repository,
-              public report_repository {
+              public report_repository,
+              public door_repository {
  public:
   // What this transaction changed so far, for the board (see change_set).
   virtual change_set& changes() = 0;

@@ -33,9 +33,44 @@ int latest_version(std::span<embedded::file const> migrations) {
   return v;
 }
 
+namespace {
+
+// SQLite rebuilds a table to change a CHECK (004 does, for registrations.source). With
+// foreign keys on, dropping the old table counts every child row (check-ins, leave…) as a
+// violation that the new table, filled before, never takes back, so COMMIT fails. SQLite's
+// documented way is foreign keys off around the change and foreign_key_check before COMMIT:
+// the keys are checked all the same, and a step that breaks one is rolled back.
+struct sqlite_keys_off {
+  connection& db;
+  bool on;
+  explicit sqlite_keys_off(connection& c) : db(c), on(c.kind() == dialect::sqlite) {
+    if (on) db.exec("PRAGMA foreign_keys = OFF");
+  }
+  ~sqlite_keys_off() {
+    if (!on) return;
+    try {
+      db.exec("PRAGMA foreign_keys = ON");
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the connection is going away anyway
+    }
+  }
+  void check() {
+    if (!on) return;
+    auto& q = db.prepare("SELECT count(*) FROM pragma_foreign_key_check");
+    std::int64_t broken = q.step() ? q.get_int(0) : 0;
+    q.reset();
+    if (broken > 0)
+      throw db_error(db_error::kind::constraint, "", "a migration left rows whose foreign keys point nowhere");
+  }
+  sqlite_keys_off(sqlite_keys_off const&) = delete;
+  sqlite_keys_off& operator=(sqlite_keys_off const&) = delete;
+};
+
+}  // namespace
+
 int migrate(connection& db, std::span<embedded::file const> migrations) {
   int latest = latest_version(migrations);
   auto steps = ordered(migrations);
+  sqlite_keys_off keys(db);
   for (;;) {
     transaction t(db);
     db.lock_for_migration();
@@ -51,6 +86,7 @@ int migrate(connection& db, std::span<embedded::file const> migrations) {
       return current;
     }
     db.exec(next->data);
+    keys.check();
     db.set_schema_version(number_of(next->path));
     t.commit();
   }

@@ -135,6 +135,18 @@ class sql_store final : public domain::store {
 
   // the board's per-minute chart (store_board.cpp)
   std::vector<domain::board_minute> checkins_per_minute(std::string const& from) override;
+  // the offline door (store_door.cpp)
+  std::vector<domain::door_row> door_rows(id_t event_id, std::int64_t since, int limit) override;
+  std::optional<id_t> insert_conflict(domain::door_conflict const& c) override;
+  std::vector<domain::door_conflict> list_conflicts(std::optional<id_t> event_id, std::string const& state,
+                                                    int limit) override;
+  std::optional<domain::door_conflict> find_conflict(id_t id) override;
+  [[nodiscard]] bool resolve_conflict(id_t id, std::string const& resolution, std::string const& note,
+                                      std::string const& by, std::string const& at) override;
+  std::int64_t count_open_conflicts(std::optional<id_t> event_id,
+                                    std::optional<std::string> const& device) override;
+  std::optional<std::string> device_pin_hash(id_t device_id) override;
+  void set_device_pin(id_t device_id, std::optional<std::string> const& hash) override;
 
  private:
   void load_departments(domain::event& e);

@@ -5,6 +5,7 @@
 
 #include "domain/accounts.hpp"
 #include "domain/auth.hpp"
+#include "domain/door.hpp"
 #include "domain/validate.hpp"
 #include "transport/passwords.hpp"
 #include "transport/router.hpp"
@@ -32,6 +33,16 @@ net::awaitable<bool> verify_task(std::string hash, std::string password) {
 
 net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
 
+// Counts an attempt for the account from this address: the 429 to send when over the limit.
+std::optional<response> throttled(call& c, std::string const& account) {
+  auto wait = c.a.throttle.begin_attempt(account, c.remote);
+  if (wait <= 0) return std::nullopt;
+  auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
+                                              "尝试次数过多，请稍后再试 / too many attempts, try later"));
+  res.set(http::field::retry_after, std::to_string(wait));
+  return res;
+}
+
 
 std::string session_cookie(app const& a, std::string const& value, int max_age) {
   std::string c = "qiandao_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
@@ -52,12 +63,7 @@ net::awaitable<response> login(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
 
   if (auto busy = hashing_busy(c)) co_return *busy;
-  if (auto wait = c.a.throttle.begin_attempt(*username, c.remote); wait > 0) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
-                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
-    res.set(http::field::retry_after, std::to_string(wait));
-    co_return res;
-  }
+  if (auto wait = throttled(c, *username)) co_return *wait;
   auto user = c.a.db.read()->find_user_by_name(*username);
   bool ok = co_await verify_off_thread(c.a, user ? user->password_hash : decoy_hash(), *password);
   if (!user || !ok) {  // begin_attempt already counted it
@@ -96,6 +102,7 @@ net::awaitable<response> logout(call& c) {
 net::awaitable<response> me(call& c) {
   co_return json_response(c.req, http::status::ok, {{"user", to_json(*c.who)}});
 }
+
 
 
 
@@ -138,11 +145,21 @@ net::awaitable<response> create_device(call& c) {
   domain::field_errors f;
   auto name = get_string(*body, "name", f, true);
   auto event_id = get_int(*body, "event_id", f, false);
+  auto pin = get_string(*body, "pin", f, false);  // the staff PIN that switches its event
+  if (pin && pin->empty()) pin.reset();
   if (name) domain::check_device_name(*name, f);
+  if (pin) domain::check_device_pin(*pin, f);
   if (!f.empty()) co_return error_response(c.req, f.to_error());
+  std::optional<std::string> pin_hash;
+  if (pin) {
+    if (auto busy = hashing_busy(c)) co_return *busy;
+    pin_hash = co_await hash_off_thread(c.a, *pin);
+  }
   std::string token = domain::new_secret_token();
   auto made = co_await commit_rule<domain::device>(c.a.db, [&](domain::store& s) {
-    return domain::create_device(s, c.who->label(), *name, token, event_id);
+    auto d = domain::create_device(s, c.who->label(), *name, token, event_id);
+    if (d && pin_hash) s.set_device_pin(d.value().id, pin_hash);
+    return d;
   });
   co_return outcome_response(c, made, http::status::created, [&](domain::device const& d) {
     json j = to_json(d);
@@ -157,6 +174,49 @@ net::awaitable<response> revoke_device(call& c) {
       c.a.db, [&](domain::store& s) { return domain::revoke_device(s, *c.who, id); });
   co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
 }
+
+// An admin sets (or replaces) a kiosk's PIN, e.g. for a kiosk paired before PINs existed.
+net::awaitable<response> set_device_pin(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto pin = get_string(*body, "pin", f, true).value_or("");
+  domain::check_device_pin(pin, f);
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  if (auto busy = hashing_busy(c)) co_return *busy;
+  auto hash = co_await hash_off_thread(c.a, pin);
+  auto id = c.ids.at(0);
+  auto done = co_await commit_rule<domain::device>(
+      c.a.db, [&](domain::store& s) { return domain::set_device_pin(s, *c.who, id, hash); });
+  co_return outcome_response(c, done, http::status::ok, [](domain::device const& d) { return to_json(d); });
+}
+
+// The kiosk asks for its staff PIN before its event picker: 200 when right, 403 when wrong
+// or when the device has none; throttled like sign-ins.
+net::awaitable<response> check_device_pin(call& c) {
+  std::optional<response> bad;
+  auto body = body_object(c, bad);
+  if (!body) co_return *bad;
+  domain::field_errors f;
+  auto pin = get_string(*body, "pin", f, true).value_or("");
+  if (pin.size() > 64) f.add("pin", "须为 4–8 位数字 / 4–8 digits");
+  if (!f.empty()) co_return error_response(c.req, f.to_error());
+  if (c.who->role != domain::role_kind::kiosk)
+    co_return error_response(c.req, make_error(error_kind::forbidden, "not_a_kiosk", "仅签到机使用 / kiosks only"));
+  auto hash = c.a.db.read()->device_pin_hash(c.who->id);
+  if (!hash)
+    co_return error_response(c.req, make_error(error_kind::forbidden, "no_pin",
+                                               "此签到机未设置 PIN，请管理员在“设备”页设置 / this kiosk has no PIN; an admin sets one on the Devices page"));
+  std::string account = "device-pin:" + std::to_string(c.who->id);
+  if (auto busy = hashing_busy(c)) co_return *busy;
+  if (auto wait = throttled(c, account)) co_return *wait;
+  if (!co_await verify_off_thread(c.a, *hash, pin))
+    co_return error_response(c.req, make_error(error_kind::forbidden, "wrong_pin", "PIN 不正确 / wrong PIN"));
+  c.a.throttle.succeeded(account, c.remote);
+  co_return json_response(c.req, http::status::ok, {{"ok", true}});
+}
+
 
 // Newest first; ?action= (prefix), ?actor= (part of the label), ?from=&to= (dates),
 // ?limit=&offset= or the older ?before= cursor. The shape stays {items}, with total added.
@@ -222,6 +282,8 @@ std::vector<route> auth_routes() {
       {verb::get, "/api/v1/devices", access::admin, list_devices},
       {verb::post, "/api/v1/devices", access::admin, create_device},
       {verb::post, "/api/v1/devices/{id}/revoke", access::admin, revoke_device},
+      {verb::post, "/api/v1/devices/{id}/pin", access::admin, set_device_pin},  // door (issue 11)
+      {verb::post, "/api/v1/devices/pin", access::kiosk, check_device_pin},     // door (issue 11)
       {verb::get, "/api/v1/audit", access::admin, audit_log},
   };
 }

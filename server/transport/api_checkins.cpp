@@ -1,6 +1,7 @@
 // The door: scan, phone look-up, walk-in, undo.
 #include "domain/checkins.hpp"
 #include "domain/validate.hpp"
+#include "transport/json_io_door.hpp"
 #include "transport/router.hpp"
 #include "transport/write.hpp"
 
@@ -32,7 +33,8 @@ response door_response(call& c, std::optional<answer_result> const& done) {
       {outcome::cancelled, {"cancelled", "报名已取消 / registration cancelled"}},
       {outcome::waitlisted, {"waitlisted", "候补中，尚未确认 / on the waitlist, not confirmed"}},
       {outcome::wrong_event, {"wrong_event", "不是本活动的票 / ticket is for another event"}},
-      {outcome::event_cancelled, {"event_cancelled", "活动已取消 / the event is cancelled"}}};
+      {outcome::event_cancelled, {"event_cancelled", "活动已取消 / the event is cancelled"}},
+      {outcome::held, {"held", "门口未放行，已转待处理 / turned away at the door; sent to staff"}}};
   auto [code, message] = refusals.at(a.result);
   json err = error_body(domain::make_error(domain::error_kind::conflict, code, message));
   for (auto const& key : {"registration", "event"})
@@ -50,6 +52,7 @@ net::awaitable<response> check_in(call& c) {
   req.code = get_string(*body, "code", f, false);
   req.registration_id = get_int(*body, "registration_id", f, false);
   req.event_id = get_int(*body, "event_id", f, false);
+  req.offline = read_offline_answer(*body, f);  // a replay of a scan the kiosk answered offline
   if (req.code && req.registration_id) f.add("code", "code 与 registration_id 只能给一个 / give code or registration_id, not both");
   if (!f.empty()) co_return error_response(c.req, f.to_error());
   // A refused scan is still an ok() answer: its audit row and nonce are kept.

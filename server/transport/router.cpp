@@ -208,6 +208,7 @@ router::router(app& a) : app_(a) {
   for (auto& r : competition_routes()) routes_.push_back(std::move(r));
   for (auto make : {staff_routes, export_routes})
     for (auto& r : make()) routes_.push_back(std::move(r));
+  for (auto& r : door_routes()) routes_.push_back(std::move(r));  // door (issue 11)
 }
 
 std::optional<domain::actor> router::authenticate(request const& req) {

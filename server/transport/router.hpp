@@ -93,6 +93,7 @@ std::vector<route> report_routes();   // the programme report, JSON and XLSX
 std::vector<route> competition_routes();  // skill competitions: items, draw, scores, results
 std::vector<route> staff_routes();    // issue 11: edit a registration, accounts (api_staff.cpp)
 std::vector<route> export_routes();   // issue 11: CSV and XLSX lists (api_exports.cpp)
+std::vector<route> door_routes();  // the offline door: ticket-list feed, conflicts (issue 11)
 
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);

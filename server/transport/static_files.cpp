@@ -1,5 +1,7 @@
 #include "transport/static_files.hpp"
 
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -71,6 +73,51 @@ std::optional<std::string> load(config const& cfg, std::string const& rel) {
   return std::nullopt;
 }
 
+// The door's service worker (/sw.js, scope "/"): shared/sw.js with its version and the
+// files it keeps for offline start-up filled in. The version is a digest of every web
+// file, so a binary whose pages differ installs a new worker, which replaces the cache.
+constexpr std::string_view sw_template = "shared/sw.js";
+
+bool door_asset(std::string_view rel) {
+  if (rel == sw_template || rel.ends_with("index.html")) return false;
+  for (std::string_view dir : {"shared/", "kiosk/", "desk/", "judge/"})
+    if (rel.starts_with(dir)) return true;
+  return false;
+}
+
+std::string web_version(config const& cfg) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64 bits
+  auto mix = [&h](std::string_view bytes) {
+    for (unsigned char ch : bytes) {
+      h ^= ch;
+      h *= 1099511628211ULL;
+    }
+  };
+  for (auto const& f : embedded::web()) {
+    mix(f.path);
+    mix(cfg.web_root ? load(cfg, std::string(f.path)).value_or("") : f.data);
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::optional<std::string> service_worker(config const& cfg) {
+  auto body = load(cfg, std::string(sw_template));
+  if (!body) return std::nullopt;
+  // Embedded files never change under a running binary: their digest is taken once.
+  static std::string const embedded_version = cfg.web_root ? "" : web_version(cfg);
+  std::string version = cfg.web_root ? web_version(cfg) : embedded_version;
+  std::string assets = "[\"/kiosk\", \"/desk\", \"/judge\", \"/web/vendor/@zxing/library/umd/index.min.js\"";
+  for (auto const& f : embedded::web())
+    if (door_asset(f.path)) assets += ", \"/web/" + std::string(f.path) + "\"";
+  assets += "]";
+  for (auto [key, value] : {std::pair<std::string_view, std::string const&>{"__QIANDAO_VERSION__", version},
+                            std::pair<std::string_view, std::string const&>{"__QIANDAO_ASSETS__", assets}})
+    if (auto at = body->find(key); at != std::string::npos) body->replace(at, key.size(), value);
+  return body;
+}
+
 }  // namespace
 
 http::response<http::string_body> serve_static(config const& cfg,
@@ -80,8 +127,13 @@ http::response<http::string_body> serve_static(config const& cfg,
   res.set(http::field::server, "qiandao");
   auto rel = file_for(path);
   std::optional<std::string> body;
-  if ((req.method() == http::verb::get || req.method() == http::verb::head) && rel)
+  bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (get && path == "/sw.js") {
+    rel = "sw.js";
+    body = service_worker(cfg);
+  } else if (get && rel) {
     body = load(cfg, *rel);
+  }
   if (!body) {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "application/json; charset=utf-8");
@@ -95,7 +147,8 @@ http::response<http::string_body> serve_static(config const& cfg,
   res.set("Content-Security-Policy",
           "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-  res.set(http::field::cache_control, rel->ends_with(".html") ? "no-cache" : "public, max-age=300");
+  res.set(http::field::cache_control,
+          rel->ends_with(".html") || *rel == "sw.js" ? "no-cache" : "public, max-age=300");
   res.body() = std::move(*body);
   res.prepare_payload();
   if (req.method() == http::verb::head) res.body().clear();

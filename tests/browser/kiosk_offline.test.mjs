@@ -1,6 +1,7 @@
-// The kiosk keeps working when the server goes away: five scans are queued in IndexedDB
-// with their nonces, the screen shows five waiting, and when the server is back they are
-// all sent: each ticket checked in exactly once, and the queue empties.
+// The kiosk keeps working when the server goes away: five scans are answered green at once
+// from the kiosk's ticket list (issue 11: before, they showed grey "queued"), queued in
+// IndexedDB with their nonces, the screen shows five waiting, and when the server is back
+// they are all sent: each ticket checked in exactly once, and the queue empties.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newContext, shot, Api, OwnServer, testPhone } from './support/harness.mjs';
@@ -21,13 +22,27 @@ test('offline kiosk queues five scans and replays them once the server is back',
     await kiosk.goto(`${server.url}/kiosk#token=${encodeURIComponent(device.token)}&event=${event.id}`);
     await kiosk.waitForSelector('[data-screen=idle]');
     await kiosk.waitForSelector('.k-net[data-state=online]');
+    // The kiosk has its event's ticket list before the server goes.
+    for (let i = 0; ; i += 1) {
+      const n = await kiosk.evaluate(() => new Promise((resolve) => {
+        const req = indexedDB.open('qiandao-kiosk');
+        req.onsuccess = () => {
+          if (!req.result.objectStoreNames.contains('tickets')) { resolve(0); return; }
+          const c = req.result.transaction('tickets').objectStore('tickets').count();
+          c.onsuccess = () => resolve(c.result);
+        };
+      }));
+      if (n === 5) break;
+      assert.ok(i < 150, 'the ticket list arrives');
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     // The server goes away.
     await server.stop();
     for (const [i, reg] of regs.entries()) {
       await kiosk.keyboard.type(reg.code);
       await kiosk.keyboard.press('Enter');
-      await kiosk.waitForSelector('.k-result[data-tone=queued]');
+      await kiosk.waitForSelector('.k-result[data-tone=ok][data-offline=yes]');
       await kiosk.waitForSelector(`.k-queue[data-count="${i + 1}"]`);
       await kiosk.click('.k-result');  // the next person steps up
     }

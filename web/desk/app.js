@@ -7,6 +7,7 @@ import { fmtRange, kindLabel } from '../shared/format.js';
 import { pairingStore } from '../shared/pairing.js';
 import { createSync } from './sync.js';
 import { padScreen } from './pad.js';
+import { registerDoorWorker } from '../shared/sw_register.js';
 
 const pairing = pairingStore('qiandao.desk');
 const CHOICE = 'qiandao.desk.choice';
@@ -207,4 +208,5 @@ onLangChange(() => {
   else if (state.screen === 'signin') showSignIn(Boolean(state.pairing?.token));
   paintFrame();
 });
+registerDoorWorker();  // starts with the server down (issue 11)
 boot();

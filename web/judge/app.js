@@ -6,6 +6,7 @@ import { t, langSwitch, onLangChange } from '../shared/i18n.js';
 import { fmtRange } from '../shared/format.js';
 import { createSender } from './sender.js';
 import { scoreScreen } from './score_screen.js';
+import { registerDoorWorker } from '../shared/sw_register.js';
 
 const CHOICE = 'qiandao.judge.choice';
 const state = { me: null, list: [], comp: null, item: null, screen: null, view: null };
@@ -151,4 +152,5 @@ onLangChange(() => {
   else if (state.screen === 'signin') showSignIn();
   paintFrame();
 });
+registerDoorWorker();  // starts with the server down (issue 11)
 boot();

@@ -9,11 +9,17 @@ import { attachScanner } from './scanner.js';
 import { showResult } from './result.js';
 import { idleScreen, pickScreen, messageScreen, cameraScreen } from './screens.js';
 import { lookupScreen } from './lookup.js';
+import { pinScreen } from './pin.js';
+import { registerDoorWorker } from '../shared/sw_register.js';
 import { walkInScreen } from './walkin.js';
 import { startCamera } from './camera.js';
 import { beep } from './sound.js';
 
-const state = { pairing: null, device: null, event: null, screen: null, door: null, stopCamera: null, notice: null };
+const state = { pairing: null, device: null, event: null, screen: null, door: null, stopCamera: null, notice: null, idle: null };
+
+// Unattended: every screen but the scan screen goes back to it after this long untouched,
+// and what it showed is gone. (A test may shorten it through localStorage.)
+const IDLE_MS = (Number(localStorage.getItem('qiandao.kiosk.idleSeconds')) || 30) * 1000;
 
 // ── the frame: header, main area, answer panel, hidden scanner input ──
 const ui = {
@@ -21,8 +27,9 @@ const ui = {
   meta: h('small', { class: 'k-event-meta' }),
   net: h('span', { class: 'k-pill k-net', dataset: { state: 'online' } }),
   queue: h('span', { class: 'k-pill k-queue', hidden: true, role: 'status', dataset: { count: '0' } }),
+  conflicts: h('span', { class: 'k-pill k-conflicts', hidden: true, role: 'status', dataset: { count: '0' } }),
   clock: h('time', { class: 'k-clock' }),
-  settings: h('button', { class: 'k-icon-btn', type: 'button', hidden: true }),
+  settings: h('button', { class: 'k-icon-btn k-settings', type: 'button', hidden: true }),
   main: h('main', { class: 'k-main' }),
   notice: h('div', { class: 'k-notice', hidden: true, role: 'status' }),
   device: h('span', { class: 'k-device' }),
@@ -32,7 +39,7 @@ const ui = {
 document.getElementById('kiosk').replaceChildren(
   h('header', { class: 'k-top' },
     h('div', { class: 'k-brand' }, h('span', { class: 'k-mark', 'aria-hidden': 'true' }, '签'), h('div', { class: 'k-brand-text' }, ui.title, ui.meta)),
-    h('div', { class: 'k-status' }, ui.queue, ui.net, ui.clock, langSwitch('k-icon-btn k-lang'), ui.settings)),
+    h('div', { class: 'k-status' }, ui.conflicts, ui.queue, ui.net, ui.clock, langSwitch('k-icon-btn k-lang'), ui.settings)),
   ui.main, ui.notice,
   h('footer', { class: 'k-foot' }, ui.device),
   ui.result, ui.scan);
@@ -48,6 +55,11 @@ function paintFrame() {
   ui.queue.dataset.count = String(n);
   ui.queue.textContent = t('kiosk.queue', { n });
   ui.queue.title = t('kiosk.queue_label');
+  const c = state.door ? state.door.conflicts : 0;
+  ui.conflicts.hidden = c === 0;
+  ui.conflicts.dataset.count = String(c);
+  ui.conflicts.textContent = t('door.kiosk_conflicts', { n: c });
+  ui.conflicts.title = t('door.kiosk_conflicts_label');
   ui.settings.textContent = t('kiosk.change_event');
   ui.settings.hidden = !(state.event && state.device && !state.device.event_id);
   ui.device.textContent = state.device ? t('kiosk.device', { name: state.device.name }) : '';
@@ -77,6 +89,7 @@ function show(screen, extra) {
     }),
     'walk-in': () => walkInScreen({ phone: extra?.phone, onSubmit: walkIn, onBack: () => show('idle') }),
     camera: openCamera,
+    pin: () => pinScreen({ onOk: showPicker, onBack: () => show('idle') }),
     pick: () => pickScreen({ events: extra?.events, error: extra?.error, onPick: pickEvent, onBack: state.event ? () => show('idle') : null }),
     unpaired: () => messageScreen({ title: t('kiosk.unpaired_title'), body: t('kiosk.unpaired_body') }),
     revoked: () => messageScreen({
@@ -86,7 +99,18 @@ function show(screen, extra) {
   };
   replace(ui.main, views[screen]());
   if (screen === 'idle') ui.scan.focus({ preventScroll: true });
+  armIdle();
 }
+
+// One timer for every screen a visitor fills in or looks at (look-up, walk-in, camera,
+// the PIN and the event picker once an event is set): any touch or key starts it again.
+function armIdle() {
+  clearTimeout(state.idle);
+  state.idle = null;
+  const away = ['lookup', 'walk-in', 'camera', 'pin'].includes(state.screen) || (state.screen === 'pick' && state.event);
+  if (away) state.idle = setTimeout(() => show('idle'), IDLE_MS);
+}
+for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, () => { if (state.idle) armIdle(); }, true);
 
 function openCamera() {
   const cam = cameraScreen({ onClose: () => show('idle') });
@@ -146,6 +170,7 @@ function remember(event) {
 
 function pickEvent(event) {
   remember(event);
+  state.door.sync();  // the new event's ticket list, for offline answers
   show('idle');
 }
 
@@ -206,11 +231,15 @@ async function boot() {
       if (refused) setTimeout(() => notify(t('kiosk.replay_failed', { n: refused }), 'warn'), 4000);
     },
     onUnauthorized: () => show('revoked'),
+    eventId: () => state.event?.id,
+    onConflicts: paintFrame,
   });
   attachScanner(ui.scan, { onCode: onScan, isActive: () => state.screen === 'idle' });
-  ui.settings.addEventListener('click', showPicker);
+  // Switching the event asks for the staff PIN set at pairing (see pin.js).
+  ui.settings.addEventListener('click', () => show('pin'));
   if (!(await checkDevice())) return;
   await chooseEvent();
+  if (state.event) state.door.sync();
   // A revoked device finds out within a minute, not at the next scan.
   setInterval(() => { if (state.door.online && state.screen !== 'revoked') checkDevice(); }, 60000);
 }
@@ -227,4 +256,5 @@ onLangChange(() => {
   if (state.screen === 'pick') showPicker();
   else if (state.screen && state.screen !== 'camera') show(state.screen);
 });
+registerDoorWorker({ canReload: () => state.screen !== 'walk-in' && state.screen !== 'lookup' && ui.result.hidden });
 boot();

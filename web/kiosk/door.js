@@ -3,9 +3,11 @@
 // and is replayed later; the server answers a nonce once, so a replay never counts twice.
 import { api, ApiError, NetworkError, newNonce } from '../shared/api.js';
 import * as outbox from './queue.js';
+import { syncTickets, decideOffline } from './tickets.js';
 
 const SEND_TIMEOUT_MS = 5000;
 const PROBE_MS = 2000;
+const SYNC_MS = 10000;  // the ticket list follows the server this often while online
 
 function send(item) {
   const path = item.kind === 'walk_in' ? `/events/${item.event_id}/walk-ins` : '/checkins';
@@ -14,7 +16,9 @@ function send(item) {
 
 const unreachable = (e) => e instanceof NetworkError || (e instanceof ApiError && e.transient);
 
-// What the screen shows: tone ok (green), already (amber), bad (red), queued, invalid (form),
+// What the screen shows: tone ok (green), already (amber), bad (red) — online from the
+// server, offline from the ticket list (marked `offline`) — queued (a walk-in kept for
+// later, or a scan where the page cannot hash), invalid (form),
 // revoked (the device lost its pairing: no answer panel, the pairing screen instead).
 function fromAnswer({ data }) {
   return {
@@ -36,15 +40,41 @@ function fromRefusal(e) {
   };
 }
 
-export function createDoor({ onQueue, onOnline, onReplayed, onUnauthorized }) {
+export function createDoor({ onQueue, onOnline, onReplayed, onUnauthorized, eventId, onConflicts }) {
   let online = true;
   let queued = 0;
   let flushing = false;
+  let conflicts = 0;
+  let syncing = null;
+
+  // Brings the ticket list up to date; the kiosk's open conflicts come with it.
+  function sync() {
+    const id = eventId?.();
+    if (!id || syncing) return syncing;
+    syncing = syncTickets(id)
+      .then((n) => { conflicts = n; onConflicts?.(n); })
+      .catch((e) => { if (e instanceof ApiError && e.status === 401) onUnauthorized?.(); })
+      .finally(() => { syncing = null; });
+    return syncing;
+  }
+
+  // Offline: the answer from the ticket list at once; the scan is replayed later with it.
+  async function keep(item) {
+    const code = item.kind === 'checkin' ? item.body.code : null;
+    const decided = code ? await decideOffline(item.event_id, code) : null;
+    if (decided) item.body = { ...item.body, offline: { answer: decided.answer, scanned_at: new Date().toISOString() } };
+    await outbox.enqueue(item);
+    await refreshCount();
+    if (!decided) return { tone: 'queued' };
+    const { answer, ...shown } = decided;
+    return { ...shown, offline: true };
+  }
 
   const setOnline = (v) => {
     if (v === online) return;
     online = v;
     onOnline?.(v);
+    if (v) sync();
   };
   const refreshCount = async () => {
     queued = await outbox.count();
@@ -53,22 +83,17 @@ export function createDoor({ onQueue, onOnline, onReplayed, onUnauthorized }) {
 
   async function submit(kind, body, eventId) {
     const item = { nonce: newNonce(), kind, body, event_id: eventId, created: Date.now() };
-    if (!online) {
-      await outbox.enqueue(item);
-      await refreshCount();
-      return { tone: 'queued' };
-    }
+    if (!online) return keep(item);
     try {
       const answer = fromAnswer(await send(item));
       setOnline(true);
       if (queued) flush();
+      else sync();  // the list learns this check-in before the network can drop
       return answer;
     } catch (e) {
       if (unreachable(e)) {
         setOnline(false);
-        await outbox.enqueue(item);
-        await refreshCount();
-        return { tone: 'queued' };
+        return keep(item);
       }
       if (e instanceof ApiError && e.status === 401) {
         onUnauthorized?.();
@@ -100,7 +125,10 @@ export function createDoor({ onQueue, onOnline, onReplayed, onUnauthorized }) {
     } finally {
       flushing = false;
     }
-    if (sent || refused) onReplayed?.({ sent, refused });
+    if (sent || refused) {
+      onReplayed?.({ sent, refused });
+      sync();
+    }
   }
 
   async function probe() {
@@ -116,6 +144,7 @@ export function createDoor({ onQueue, onOnline, onReplayed, onUnauthorized }) {
   }
 
   const timer = setInterval(probe, PROBE_MS);
+  const syncTimer = setInterval(() => { if (online && !queued) sync(); }, SYNC_MS);
   const wake = () => probe();
   window.addEventListener('online', wake);
   refreshCount().then(() => { if (queued) probe(); });
@@ -125,7 +154,9 @@ export function createDoor({ onQueue, onOnline, onReplayed, onUnauthorized }) {
     walkIn: (eventId, person) => submit('walk_in', person, eventId),
     get online() { return online; },
     get queued() { return queued; },
+    get conflicts() { return conflicts; },
+    sync,
     setOffline: () => setOnline(false),
-    stop() { clearInterval(timer); window.removeEventListener('online', wake); },
+    stop() { clearInterval(timer); clearInterval(syncTimer); window.removeEventListener('online', wake); },
   };
 }

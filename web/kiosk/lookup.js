@@ -5,11 +5,11 @@ import { h, replace } from '../shared/dom.js';
 import { t, localize } from '../shared/i18n.js';
 import { fmt } from '../shared/format.js';
 
-function keypad(input, onGo) {
+export function keypad(input, onGo, { max = 11, go = t('kiosk.lookup_go') } = {}) {
   const press = (k) => {
     if (k === 'clear') input.value = '';
     else if (k === 'back') input.value = input.value.slice(0, -1);
-    else if (input.value.length < 11) input.value += k;
+    else if (input.value.length < max) input.value += k;
     input.dispatchEvent(new Event('input'));
   };
   const key = (k, label, cls = '') => h('button', { type: 'button', class: `k-key ${cls}`, onclick: () => press(k) }, label);
@@ -18,7 +18,7 @@ function keypad(input, onGo) {
     key('clear', t('kiosk.keypad_clear'), 'k-key-fn'),
     key('0', '0'),
     key('back', '⌫', 'k-key-fn'),
-    h('button', { type: 'button', class: 'k-key k-key-go', onclick: onGo }, t('kiosk.lookup_go')));
+    h('button', { type: 'button', class: 'k-key k-key-go', onclick: onGo }, go));
 }
 
 function candidate(c, onPick) {

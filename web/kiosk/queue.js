@@ -3,15 +3,20 @@
 // its transaction has completed, so a queued scan survives a reload or a power cut.
 const DB_NAME = 'qiandao-kiosk';
 const STORE = 'outbox';
+// Version 2 adds the offline ticket list (tickets.js): `tickets` keyed by event and code
+// digest, `meta` for each event's feed cursor.
+const DB_VERSION = 2;
 let dbPromise = null;
 let memory = null;  // used only where IndexedDB cannot be opened (e.g. some private modes)
 
 function openDb() {
   dbPromise ||= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
     req.onupgradeneeded = () => {
-      const store = req.result.createObjectStore(STORE, { keyPath: 'nonce' });
-      store.createIndex('created', 'created');
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'nonce' }).createIndex('created', 'created');
+      if (!db.objectStoreNames.contains('tickets')) db.createObjectStore('tickets', { keyPath: 'key' });
+      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta', { keyPath: 'key' });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -24,16 +29,22 @@ function openDb() {
   return dbPromise;
 }
 
-function run(mode, fn) {
-  return openDb().then((db) => new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    let result;
-    fn(tx.objectStore(STORE), (r) => { result = r; });
-    tx.oncomplete = () => resolve(result);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  }));
+// Runs fn on one object store in one transaction; resolves once it has completed.
+export function runStore(name, mode, fn) {
+  return openDb().then((db) => {
+    if (!db) return undefined;
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(name, mode);
+      let result;
+      fn(tx.objectStore(name), (r) => { result = r; });
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  });
 }
+
+const run = (mode, fn) => runStore(STORE, mode, fn);
 
 export async function enqueue(item) {
   if (!(await openDb())) { memory.push(item); return; }

@@ -42,10 +42,12 @@ export function showResult(panel, answer, event, onClose) {
   };
   panel.onclick = close;
   panel.dataset.tone = tone;
+  panel.dataset.offline = answer.offline ? 'yes' : 'no';
   replace(panel,
     h('div', { class: 'r-inner' },
       h('div', { class: 'r-icon' }, icon(ICON[tone])),
       h('div', { class: 'r-text' }, body({ ...answer, tone }, event))),
+    answer.offline ? h('p', { class: 'r-offline' }, t('door.offline_answer')) : null,
     h('p', { class: 'r-hint' }, t('kiosk.tap_to_close')),
     h('div', { class: 'r-countdown', style: { animationDuration: `${hold}ms` } }));
   panel.hidden = false;

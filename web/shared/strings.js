@@ -3,6 +3,7 @@
 import { competitionStrings } from './strings_competition.js';
 import { boardStrings } from './strings_board.js';
 import { staffStrings } from './strings_staff.js';
+import { doorStrings } from './strings_door.js';
 
 export const strings = {
   // ── common ──
@@ -512,4 +513,5 @@ export const strings = {
   ...competitionStrings,
   ...boardStrings,
   ...staffStrings,
+  ...doorStrings,
 };

@@ -24,6 +24,7 @@ import { compPrintView } from './views/comp_print.js';
 import { usersView } from './views/users.js';
 import { auditView } from './views/audit.js';
 import { passwordView } from './views/password.js';
+import { conflictsView, openConflicts } from './views/door_conflicts.js';
 import { errorText } from './ui.js';
 
 const routes = [
@@ -47,6 +48,7 @@ const routes = [
   ['/units/import', unitImportView],
   ['/audit', auditView],
   ['/password', passwordView],
+  ['/door', conflictsView],  // door (issue 11): 待处理 / needs attention
 ];
 
 const app = document.getElementById('app');
@@ -70,7 +72,8 @@ function header() {
       isAdmin() ? navLink('#/users', 'nav.users', 'users') : null,
       isAdmin() ? navLink('#/audit', 'nav.audit', 'audit') : null,
       isAdmin() ? h('a', { href: '/report', class: 'nav-link', dataset: { action: 'report' } }, t('nav.report')) : null,
-      h('a', { href: '/board', target: '_blank', rel: 'noopener', class: 'nav-link' }, t('nav.board'), ' ↗')),
+      h('a', { href: '/board', target: '_blank', rel: 'noopener', class: 'nav-link' }, t('nav.board'), ' ↗'),
+      doorLink()),
     h('div', { class: 'topbar-right' },
       switcher,
       h('a', { class: 'user-chip', title: t('nav.password'), href: '#/password', dataset: { action: 'password' } },
@@ -79,8 +82,20 @@ function header() {
       h('button', { class: 'btn btn-quiet', type: 'button', onclick: signOut }, t('nav.sign_out'))));
 }
 
+// 待处理 / needs attention, with the number of open door conflicts (door, issue 11).
+const conflictCount = h('span', { class: 'nav-count', hidden: true });
+function showConflictCount(n) {
+  conflictCount.hidden = !n;
+  conflictCount.textContent = n ? String(n) : '';
+}
+document.addEventListener('qiandao:conflicts', (e) => showConflictCount(e.detail));
+function doorLink() {
+  openConflicts().then((n) => { if (n !== null) showConflictCount(n); });
+  return h('a', { href: '#/door', class: 'nav-link', dataset: { match: 'door' } }, t('nav.door'), ' ', conflictCount);
+}
+
 function markNav(pattern) {
-  const section = ['devices', 'units', 'users', 'audit'].find((s) => pattern.startsWith(`/${s}`)) || 'events';
+  const section = ['devices', 'units', 'users', 'audit', 'door'].find((s) => pattern.startsWith(`/${s}`)) || 'events';
   for (const a of app.querySelectorAll('.nav-link[data-match]')) a.classList.toggle('active', a.dataset.match === section);
 }
 

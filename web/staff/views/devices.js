@@ -1,9 +1,9 @@
 // Kiosk devices (admin): add one and show its pairing link and QR code once; revoke.
 import { get, post } from '../../shared/api.js';
 import { h, replace } from '../../shared/dom.js';
-import { t } from '../../shared/i18n.js';
+import { t, localize } from '../../shared/i18n.js';
 import { fmt } from '../../shared/format.js';
-import { field, input, select, showFieldErrors, setAlert, errorText, busy, pageHead, loading, alertBox, confirmAction, toast } from '../ui.js';
+import { field, input, select, showFieldErrors, setAlert, errorText, busy, pageHead, loading, alertBox, confirmAction, toast, promptText } from '../ui.js';
 import { isAdmin, handleAuthError } from '../session.js';
 
 export function pairingLink(token, eventId) {
@@ -46,6 +46,7 @@ export async function devicesView({ root }) {
     alert,
     field({ name: 'name', label: t('devices.name'), input: input({ maxlength: 50, placeholder: t('devices.name_ph') }) }),
     field({ name: 'event_id', label: t('devices.event'), input: eventSelect }),
+    field({ name: 'pin', label: t('door.pin'), hint: t('door.pin_field_hint'), input: input({ type: 'password', inputmode: 'numeric', maxlength: 8, autocomplete: 'new-password' }) }),
     h('div', { class: 'form-actions' }, submit));
   root.append(form, pairSlot, h('h2', { class: 'section-title' }, t('devices.list')), listSlot);
 
@@ -65,12 +66,23 @@ export async function devicesView({ root }) {
               });
             };
           }
+          // A kiosk paired before PINs existed gets one here (door, issue 11).
+          const setPin = d.revoked_at ? null : h('button', { class: 'btn btn-small', type: 'button', dataset: { action: 'set-pin' } }, t('door.set_pin'));
+          if (setPin) {
+            setPin.onclick = async () => {
+              const pin = await promptText({ title: t('door.set_pin_q', { name: d.name }), label: t('door.pin'), ok: t('door.set_pin'), maxlength: 8 });
+              if (pin == null) return;
+              busy(setPin, async () => {
+                try { await post(`/devices/${d.id}/pin`, { pin }); toast(t('door.pin_set_done')); } catch (e) { if (!handleAuthError(e)) toast(localize(e.fields?.pin) || errorText(e), 'error'); }
+              });
+            };
+          }
           return h('tr', { dataset: { deviceId: d.id } },
             h('td', {}, d.name),
             h('td', {}, d.event_id ? title(d.event_id) : h('span', { class: 'muted' }, t('devices.any_event_short'))),
             h('td', { class: 'muted' }, fmt(d.created_at)),
             h('td', {}, d.revoked_at ? h('span', { class: 'badge badge-cancelled' }, `${t('devices.revoked')} ${fmt(d.revoked_at)}`) : h('span', { class: 'badge badge-confirmed' }, t('devices.active'))),
-            h('td', { class: 'right' }, revoke));
+            h('td', { class: 'right' }, setPin, ' ', revoke));
         })))) : h('div', { class: 'empty' }, t('devices.none')));
     } catch (e) {
       if (!handleAuthError(e)) replace(listSlot, alertBox(errorText(e)));
@@ -82,9 +94,12 @@ export async function devicesView({ root }) {
     setAlert(alert, '');
     showFieldErrors(form, {});
     const eventId = eventSelect.value ? Number(eventSelect.value) : null;
+    const pin = form.elements.pin.value.trim();
+    // A kiosk free to choose its event needs a PIN, or a passer-by could switch it.
+    if (!eventId && !pin) { showFieldErrors(form, { pin: t('door.pin_required') }); return; }
     busy(submit, async () => {
       try {
-        const d = await post('/devices', { name: form.elements.name.value, event_id: eventId });
+        const d = await post('/devices', { name: form.elements.name.value, event_id: eventId, ...(pin ? { pin } : {}) });
         const link = pairingLink(d.token, eventId);
         replace(pairSlot, pairingPanel(d, link, eventId ? events.find((x) => x.id === eventId)?.title : null));
         form.reset();
