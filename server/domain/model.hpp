@@ -36,6 +36,11 @@ struct event {
   std::string description;
   std::string status = "open";  // open | closed | cancelled
   event_counts counts;
+  // Public sign-up (/s/): open to citizens until public_closes_at (none = until the event
+  // ends), asking also for the fields in public_requires ("id_number", "organization").
+  bool public_signup = false;
+  std::optional<std::string> public_closes_at;
+  std::vector<std::string> public_requires;
 };
 
 // Every field optional: a PATCH names only what changes; a create fills defaults first.
@@ -44,6 +49,9 @@ struct event_changes {
   std::optional<std::optional<std::int64_t>> capacity;
   std::optional<bool> waitlist, walk_ins;
   std::optional<std::vector<std::string>> lead_departments, services, sites;
+  std::optional<bool> public_signup;
+  std::optional<std::optional<std::string>> public_closes_at;
+  std::optional<std::vector<std::string>> public_requires;
 };
 
 // A work unit (各医疗卫生单位): a hospital, a community health centre, the CDC …
@@ -82,6 +90,7 @@ struct registration {
   std::optional<id_t> unit_id;
   std::optional<std::string> unit;  // the unit's name, read with the registration
   std::optional<leave_record> leave;
+  std::optional<std::string> consent_at;  // 个人信息告知 accepted (walk-ins, public sign-ups)
 };
 
 struct registration_input {
@@ -91,6 +100,7 @@ struct registration_input {
   std::string category;
   std::optional<std::string> id_number;
   std::optional<id_t> unit_id;
+  bool consent = false;  // the person accepted the personal-information notice
 };
 
 struct registration_query {
@@ -107,7 +117,7 @@ struct registration_page {
   std::int64_t total = 0;
 };
 
-enum class role_kind { admin, staff, judge, kiosk, board };
+enum class role_kind { admin, staff, judge, kiosk, board, citizen };  // citizen: /s/ sign-ups
 
 // A signed-in user's role from its stored name ("admin", "staff", "judge").
 inline role_kind user_role(std::string const& stored) {
@@ -121,7 +131,7 @@ struct actor {
   std::string name;
   std::optional<id_t> event_id;  // a kiosk paired to one event
   [[nodiscard]] std::string label() const {
-    return (role == role_kind::kiosk ? "device:" : "user:") + name;
+    return (role == role_kind::kiosk ? "device:" : role == role_kind::citizen ? "public:" : "user:") + name;
   }
   [[nodiscard]] bool is_staff() const { return role == role_kind::admin || role == role_kind::staff; }
   [[nodiscard]] bool is_admin() const { return role == role_kind::admin; }

@@ -90,6 +90,10 @@ class registration_repository {
   // (another request changed it first).
   [[nodiscard]] virtual bool change_registration_status(id_t id, std::string const& from, std::string const& to) = 0;
   virtual std::optional<registration> oldest_waitlisted(id_t event_id) = 0;
+  // Public sign-up (/s/): the place on the event's waitlist (1 = next in line), and whether
+  // the registration was promoted from the waitlist (its audit trail says so).
+  virtual std::int64_t waitlist_position(id_t event_id, id_t registration_id) = 0;
+  virtual bool was_promoted(id_t registration_id) = 0;
 };
 
 class checkin_repository {

@@ -59,8 +59,8 @@ std::string escape_like(std::string const& q) {
 std::optional<id_t> sql_store::insert_registration(domain::registration const& r) {
   auto& s = c_.prepare(
       "INSERT INTO registrations (event_id, code, name, phone, organization, category, "
-      "id_number, status, source, created_at, unit_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "id_number, status, source, created_at, unit_id, consent_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
       "ON CONFLICT (event_id, phone) WHERE status <> 'cancelled' DO NOTHING RETURNING id");
   s.bind(1, r.event_id)
       .bind(2, r.code)
@@ -72,7 +72,8 @@ std::optional<id_t> sql_store::insert_registration(domain::registration const& r
       .bind(8, r.status)
       .bind(9, r.source)
       .bind(10, r.created_at)
-      .bind(11, r.unit_id);
+      .bind(11, r.unit_id)
+      .bind(12, r.consent_at);
   return inserted_id(s);
 }
 

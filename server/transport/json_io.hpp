@@ -8,6 +8,8 @@
 #include "domain/report.hpp"
 #include "domain/units.hpp"
 #include "domain/model.hpp"
+#include "domain/public_guard.hpp"
+#include "domain/public_signup.hpp"
 #include "domain/result.hpp"
 #include "domain/store.hpp"
 
@@ -61,5 +63,13 @@ std::optional<std::string> get_string(json const& j, char const* key, domain::fi
                                       bool required);
 std::optional<std::int64_t> get_int(json const& j, char const* key, domain::field_errors& f,
                                     bool required);
+
+// The public's own sign-up (json_io_public.cpp): no personal data but masked names.
+json public_event_json(domain::event const& e);
+json public_ticket_json(domain::public_ticket const& t);
+json challenge_json(domain::pow_challenge const& c);
+// The ALTCHA widget's payload (base64 of {"challenge":{…},"solution":{…}}); empty when it
+// is not one.
+std::optional<domain::pow_solution> read_pow_payload(std::string const& base64);
 
 }  // namespace qiandao::transport

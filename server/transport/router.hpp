@@ -91,6 +91,7 @@ std::vector<route> unit_routes();     // units, quotas, leave, attendance by uni
 std::vector<route> tally_routes();    // free-clinic service tallies
 std::vector<route> report_routes();   // the programme report, JSON and XLSX
 std::vector<route> competition_routes();  // skill competitions: items, draw, scores, results
+std::vector<route> public_routes();       // the public's own sign-up (/s/), no sign-in
 
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);

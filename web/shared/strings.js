@@ -1,6 +1,7 @@
 // Every word the pages show, Chinese first, then English: [zh, en].
 // {name} placeholders are filled by t(key, {name}). Skill competitions keep theirs apart.
 import { competitionStrings } from './strings_competition.js';
+import { publicStrings } from './strings_public.js';
 
 export const strings = {
   // ── common ──
@@ -501,4 +502,5 @@ export const strings = {
   'report.total_expected': ['单位应到', 'Expected from units'],
   'report.total_leave': ['请假', 'On leave'],
   ...competitionStrings,
+  ...publicStrings,
 };
