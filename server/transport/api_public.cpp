@@ -106,9 +106,13 @@ net::awaitable<response> sign_up(call& c) {
   co_return ticket_answer(c, done, http::status::created);
 }
 
-std::optional<std::string> code_of(call& c, json const& body, std::optional<response>& out) {
+// The ticket code a request names in its body; otherwise `out` holds the answer to send.
+std::optional<std::string> code_of(call& c, std::optional<response>& out) {
+  if ((out = budget(c))) return std::nullopt;
+  auto body = body_object(c, out);
+  if (!body) return std::nullopt;
   domain::field_errors f;
-  auto code = get_string(body, "code", f, true);
+  auto code = get_string(*body, "code", f, true);
   if (code && (code->empty() || code->size() > 64)) f.add("code", "票码无效 / not a ticket code");
   if (!f.empty()) {
     out = error_response(c.req, f.to_error());
@@ -118,12 +122,9 @@ std::optional<std::string> code_of(call& c, json const& body, std::optional<resp
 }
 
 net::awaitable<response> ticket(call& c) {
-  if (auto no = budget(c)) co_return *no;
-  std::optional<response> bad;
-  auto body = body_object(c, bad);
-  if (!body) co_return *bad;
-  auto code = code_of(c, *body, bad);
-  if (!code) co_return *bad;
+  std::optional<response> no;
+  auto code = code_of(c, no);
+  if (!code) co_return *no;
   auto t = domain::public_ticket_by_code(*c.a.db.read(), *code);
   if (!t) co_return error_response(c.req, t.err());
   co_return json_response(c.req, http::status::ok, ticket_body(t.value()));
@@ -150,13 +151,10 @@ net::awaitable<response> find(call& c) {
 }
 
 net::awaitable<response> cancel(call& c) {
-  if (auto no = budget(c)) co_return *no;
   if (auto no = over(c, "cancel:" + c.remote, 20, minutes(60))) co_return *no;
-  std::optional<response> bad;
-  auto body = body_object(c, bad);
-  if (!body) co_return *bad;
-  auto code = code_of(c, *body, bad);
-  if (!code) co_return *bad;
+  std::optional<response> no;
+  auto code = code_of(c, no);
+  if (!code) co_return *no;
   auto done = co_await commit_rule<domain::public_ticket>(
       c.a.db, [&](domain::store& s) { return domain::cancel_public_ticket(s, *code); });
   co_return ticket_answer(c, done, http::status::ok);

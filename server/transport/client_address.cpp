@@ -26,8 +26,9 @@ std::string client_address(config const& cfg, boost::beast::http::request<boost:
   // Every X-Forwarded-For line, in order, as one list; read from the right, the first hop
   // that is not a trusted proxy is the client (the ones before it could be forged).
   std::vector<std::string_view> hops;
-  for (auto const& field : req.equal_range("X-Forwarded-For")) {
-    std::string_view v = field.value();
+  auto [first, last] = req.equal_range("X-Forwarded-For");
+  for (auto field = first; field != last; ++field) {
+    std::string_view v = field->value();
     while (!v.empty()) {
       auto comma = v.find(',');
       hops.push_back(trim(v.substr(0, comma)));

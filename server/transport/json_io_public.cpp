@@ -1,32 +1,32 @@
 // JSON of the public sign-up (/s/): open events, tickets, ALTCHA challenges and payloads.
 #include <sodium.h>
 
+#include <algorithm>
+#include <type_traits>
+
 #include "domain/validate.hpp"
 #include "transport/json_io.hpp"
 
 namespace qiandao::transport {
 
 json public_event_json(domain::event const& e) {
+  json j = to_json(e);
+  // What the public needs of the event: no staff settings, and seats rather than counts.
+  for (char const* staff_only : {"counts", "walk_ins", "status", "public_signup", "public_closes_at", "public_requires"})
+    j.erase(staff_only);
   json seats_left = nullptr;
   bool full = false;
   if (e.capacity) {
     seats_left = std::max<std::int64_t>(0, *e.capacity - e.counts.registered);
     full = seats_left.get<std::int64_t>() == 0;
   }
-  return {{"id", e.id},
-          {"title", e.title},
-          {"kind", e.kind},
-          {"venue", e.venue},
-          {"starts_at", e.starts_at},
-          {"ends_at", e.ends_at},
-          {"description", e.description},
-          {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
-          {"seats_left", seats_left},
-          {"full", full},
-          {"waitlist_open", full && e.waitlist},
-          {"waitlisted", e.counts.waitlisted},
-          {"closes_at", domain::public_closes(e)},
-          {"requires", e.public_requires}};
+  j["seats_left"] = seats_left;
+  j["full"] = full;
+  j["waitlist_open"] = full && e.waitlist;
+  j["waitlisted"] = e.counts.waitlisted;
+  j["closes_at"] = domain::public_closes(e);
+  j["requires"] = e.public_requires;
+  return j;
 }
 
 json public_ticket_json(domain::public_ticket const& t) {

@@ -54,6 +54,9 @@ function buildForm(ev) {
     h('span', { class: 'field-error', dataset: { errorFor: 'altcha' } }),
     submit);
 
+  form.elements.consent.addEventListener('change', () => {
+    form.querySelector('[data-error-for=consent]').textContent = '';
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     alert.replaceChildren();

@@ -71,10 +71,10 @@ export async function ticketView(root, code) {
   root.append(backLink());
   const body = root.appendChild(h('div'));
   const show = (ticket, message) => {
-    body.replaceChildren(
+    body.replaceChildren(...[
       message ? alertBox(message, 'ok') : null,
       ticketCard(ticket, { full: true, onChange: show }),
-      h('div', { class: 'p-actions' }, refresh));
+      h('div', { class: 'p-actions' }, refresh)].filter(Boolean));
   };
   const refresh = h('button', { class: 'btn', type: 'button', dataset: { action: 'refresh' } }, t('pub.ticket.refresh'));
   const load = async () => {

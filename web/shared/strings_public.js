@@ -1,7 +1,10 @@
 // The words of the public's own sign-up (/s/) and its settings on the staff event form,
 // [zh, en]. Merged into strings.js.
 export const publicStrings = {
+  'source.public': ['公众自助报名', 'public sign-up'],
+
   // ── staff: event form ──
+  'pub.tag': ['公众报名 /s/', 'Public sign-up /s/'],
   'pub.f.legend': ['公众自助报名（/s/ 页面）', 'Public sign-up (the /s/ page)'],
   'pub.f.open': ['开放公众自助报名', 'Open for public sign-up'],
   'pub.f.open_hint': ['市民用手机在 /s/ 页面自行报名，名额与候补规则同工作人员报名。', 'Citizens sign up on their phones at /s/; capacity and waitlist work as for staff sign-ups.'],
