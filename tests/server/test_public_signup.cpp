@@ -335,3 +335,31 @@ TEST_CASE("a flood from one address gets 429 while a kiosk's check-ins all succe
   require_error(srv.client().post(signups(id), person("钱晓明", "13955556666", "x")), 403, "pow_invalid");
   CHECK(require_status(srv.as("staff").get("/api/v1/events/" + std::to_string(id) + "/registrations"), 200)["total"] == 0);
 }
+
+TEST_CASE("the client address comes from X-Forwarded-For only through a trusted proxy", "[public]") {
+  server_options o = public_options();
+  o.configure = [](qiandao::config& c) {
+    c.pow_max_number = test_pow_max;
+    c.public_signups_per_address = 2;
+    c.trusted_proxies = {"127.0.0.2"};
+  };
+  test_server srv(o);
+  auto id = id_of(public_event(srv));
+  int n = 0;
+  auto attempt = [&](http_client& c, std::string const& forwarded) {
+    return c.post(signups(id), person("钱晓明", test_phone(800 + ++n), "x"), {{"X-Forwarded-For", forwarded}});
+  };
+  // A client that sends the header itself is still counted by its own address.
+  auto direct = srv.client();
+  require_error(attempt(direct, "10.0.0.1"), 403, "pow_invalid");
+  require_error(attempt(direct, "10.0.0.2"), 403, "pow_invalid");
+  require_error(attempt(direct, "10.0.0.3"), 429, "rate_limited");
+  // Through the trusted proxy, each forwarded client has its own count; a hop forged before
+  // the proxy's own entry does not help.
+  http_client proxy(srv.port());
+  proxy.bind_local("127.0.0.2");
+  require_error(attempt(proxy, "10.0.0.1"), 403, "pow_invalid");
+  require_error(attempt(proxy, "6.6.6.6, 10.0.0.1"), 403, "pow_invalid");
+  require_error(attempt(proxy, "7.7.7.7, 10.0.0.1"), 429, "rate_limited");
+  require_error(attempt(proxy, "10.0.0.2"), 403, "pow_invalid");
+}
