@@ -147,6 +147,12 @@ result<checkin_answer> walk_in(store& s, actor const& who, id_t event_id,
   }
   auto valid = validate_input(raw);
   if (!valid) return valid.err();
+  if (!raw.consent) {
+    // A walk-in gives name and phone at the door: the notice must be accepted first.
+    field_errors f;
+    f.add("consent", "请先阅读并同意个人信息告知 / accept the personal-information notice first");
+    return f.to_error();
+  }
   std::string fingerprint = "walk_in:" + std::to_string(event_id) + ":" + valid->phone;
   if (auto answered = claim(s, nonce, fingerprint, now_text())) return std::move(*answered);
   auto ev = s.find_event(event_id);

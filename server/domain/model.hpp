@@ -83,7 +83,7 @@ struct registration {
   std::string category;
   std::optional<std::string> id_number;
   std::string status;  // confirmed | waitlisted | cancelled
-  std::string source;  // staff | import | walk_in
+  std::string source;  // staff | import | walk_in | public
   std::string created_at;
   std::optional<std::string> checked_in_at;
   std::optional<id_t> checkin_id;  // the live check-in, for undo
@@ -100,7 +100,7 @@ struct registration_input {
   std::string category;
   std::optional<std::string> id_number;
   std::optional<id_t> unit_id;
-  bool consent = false;  // the person accepted the personal-information notice
+  bool consent = false;  // the person accepted the personal-information notice just now
 };
 
 struct registration_query {

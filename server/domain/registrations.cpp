@@ -83,7 +83,7 @@ result<registration> register_participant(store& s, actor const& who, id_t event
   r.id_number = in.id_number;
   r.source = source;
   r.created_at = now_text();
-  if (in.consent) r.consent_at = r.created_at;
+  if (raw.consent) r.consent_at = r.created_at;
   if (s.take_seat(event_id)) {
     r.status = "confirmed";
   } else if (ev->waitlist && source != "walk_in") {

@@ -11,7 +11,7 @@ namespace {
 constexpr char const* registration_select =
     "SELECT r.id, r.event_id, r.code, r.name, r.phone, r.organization, r.category, "
     "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id, r.unit_id, "
-    "r.leave_reason, r.leave_at, r.leave_by, un.name "
+    "r.leave_reason, r.leave_at, r.leave_by, un.name, r.consent_at "
     "FROM registrations r "
     "LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL "
     "LEFT JOIN units un ON un.id = r.unit_id ";
@@ -35,6 +35,7 @@ domain::registration read_registration(statement& s) {
   if (auto reason = s.get_optional_text(14))
     r.leave = domain::leave_record{*reason, s.get_text(15), s.get_text(16)};
   r.unit = s.get_optional_text(17);
+  r.consent_at = s.get_optional_text(18);
   return r;
 }
 

@@ -81,6 +81,8 @@ json to_json(domain::registration const& r, bool masked) {
   j["unit_id"] = r.unit_id ? json(*r.unit_id) : json(nullptr);
   j["unit"] = r.unit ? json(*r.unit) : json(nullptr);
   if (!masked) {
+    // 个人信息告知: when the person accepted the notice (walk-ins and public sign-ups).
+    j["consent_at"] = r.consent_at ? json(*r.consent_at) : json(nullptr);
     j["code"] = r.code;  // the ticket code is a credential: staff only
     // The reason may be personal (illness): staff only, like the name.
     j["leave"] = r.leave ? json{{"reason", r.leave->reason}, {"at", r.leave->at}, {"by", r.leave->by}}
@@ -164,7 +166,6 @@ std::optional<std::int64_t> get_int(json const& j, char const* key, field_errors
   return it->get<std::int64_t>();
 }
 
-namespace {
 std::optional<bool> get_bool(json const& j, char const* key, field_errors& f) {
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
@@ -174,7 +175,6 @@ std::optional<bool> get_bool(json const& j, char const* key, field_errors& f) {
   }
   return it->get<bool>();
 }
-}  // namespace
 
 domain::event_changes read_event_changes(json const& j, field_errors& f) {
   domain::event_changes c;

@@ -61,6 +61,7 @@ domain::event_changes read_event_changes(json const& j, domain::field_errors& f)
 domain::registration_input read_registration_input(json const& j, domain::field_errors& f);
 std::optional<std::string> get_string(json const& j, char const* key, domain::field_errors& f,
                                       bool required);
+std::optional<bool> get_bool(json const& j, char const* key, domain::field_errors& f);
 std::optional<std::int64_t> get_int(json const& j, char const* key, domain::field_errors& f,
                                     bool required);
 

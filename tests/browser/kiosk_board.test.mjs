@@ -19,6 +19,7 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     { name: '张三丰', phone: testPhone(), organization: '青浦区示范中医医院', category: 'doctor' },
     { name: '李雅婷', phone: testPhone(), organization: '湖滨社区卫生服务中心', category: 'nurse' },
   ], { walk_ins: true });
+  const unit = await api.post('/units', { name: `莲湖社区卫生服务中心 ${Date.now() % 100000}`, kind: 'community' });
 
   const browser = await launch();
   try {
@@ -124,11 +125,23 @@ test('kiosk scan → green, board updates within 1 s, rescan → amber', async (
     await kiosk.fill('#w-phone', '1541234');
     await kiosk.click('.k-walkin button[type=submit]');
     await kiosk.waitForSelector('.k-field-error[data-error-for=phone]:not(:empty)');
-    await kiosk.fill('#w-phone', testPhone());
-    await kiosk.fill('#w-organization', '莲湖社区卫生服务中心');
+    const walkInPhone = testPhone();
+    await kiosk.fill('#w-phone', walkInPhone);
+    // The unit is tapped from the list, not typed out in full.
+    await kiosk.fill('#w-organization', '莲湖');
+    await kiosk.click(`.k-chip[data-unit-id="${unit.id}"]`);
+    assert.equal(await kiosk.inputValue('#w-organization'), unit.name);
+    // The personal-information notice must be accepted before the walk-in is sent.
+    await kiosk.click('.k-walkin button[type=submit]');
+    await kiosk.waitForSelector('.k-field-error[data-error-for=consent]:not(:empty)');
+    assert.equal(await kiosk.isVisible('.k-result[data-tone]'), false, 'nothing was sent');
+    await kiosk.check('#w-consent');
     await shot(kiosk, 'kiosk-walk-in');
     await kiosk.click('.k-walkin button[type=submit]');
     await kiosk.waitForSelector('.k-result[data-tone=ok] .r-name:has-text("赵*东")');
+    const walked = (await api.get(`/events/${event.id}/registrations?q=${walkInPhone}`)).items[0];
+    assert.equal(walked.unit_id, unit.id, 'the tapped unit is linked');
+    assert.match(walked.consent_at || '', /^\d{4}-\d\d-\d\dT/, 'the consent time is stored');
     await board.waitForFunction(({ id }) => document.querySelector(`.b-card[data-event-id="${id}"] .b-card-checked`)?.textContent === '3', { id: event.id });
     await staffCount.filter({ hasText: '3' }).waitFor({ timeout: 2000 });
     after = await api.get(`/events/${event.id}`);

@@ -259,7 +259,7 @@ TEST_CASE("check-in answers carry checkin id and at which undo takes and a repea
   // Walk-ins share the answer: the check-in made, and the same one on a repeat.
   auto walk = [&] {
     return kiosk.post(event_path(event_id) + "/walk-ins",
-                      {{"name", "陈秀英"}, {"phone", "13312345670"}, {"nonce", new_nonce()}});
+                      {{"name", "陈秀英"}, {"phone", "13312345670"}, {"nonce", new_nonce()}, {"consent", true}});
   };
   auto w = require_status(walk(), 201);
   REQUIRE(w["checkin"].is_object());

@@ -72,7 +72,7 @@ TEST_CASE("walk-ins register and check in at once where the event allows", "[che
     return kiosk.post(event_path(id) + "/walk-ins", body);
   };
   auto nonce = new_nonce();
-  json person = {{"name", "陈秀英"}, {"phone", "13312345678"}, {"organization", "盈浦街道"}, {"nonce", nonce}};
+  json person = {{"name", "陈秀英"}, {"phone", "13312345678"}, {"organization", "盈浦街道"}, {"nonce", nonce}, {"consent", true}};
   auto first = walk(event_id, person);
   auto a = require_status(first, 201);
   CHECK(a["first"] == true);
@@ -86,30 +86,40 @@ TEST_CASE("walk-ins register and check in at once where the event allows", "[che
   auto staff = srv.as("staff");
   auto full = require_status(staff.get("/api/v1/registrations/" + std::to_string(a["registration"]["id"].get<std::int64_t>())), 200);
   CHECK(full["name"] == "陈秀英");
+  // The notice was accepted at the door: its time is stored with the registration.
+  REQUIRE(full["consent_at"].is_string());
+  CHECK(full["consent_at"] == full["created_at"]);
+  CHECK_FALSE(a["registration"].contains("consent_at"));  // the kiosk's answer is masked
+  // Without the notice accepted there is no walk-in.
+  require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "13312349998"}, {"nonce", new_nonce()}}), {"consent"});
+  require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "13312349998"}, {"nonce", new_nonce()}, {"consent", false}}),
+                  {"consent"});
+  require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "13312349998"}, {"nonce", new_nonce()}, {"consent", "yes"}}),
+                  {"consent"});
   CHECK(full["checked_in_at"] == a["checked_in_at"]);
 
   // Someone already registered who walks up is admitted on their registration.
   auto pre = srv.register_person(event_id, "杨志强", "13312340000");
-  auto admitted = require_status(walk(event_id, {{"name", "杨志强"}, {"phone", "13312340000"}, {"nonce", new_nonce()}}), 201);
+  auto admitted = require_status(walk(event_id, {{"name", "杨志强"}, {"phone", "13312340000"}, {"nonce", new_nonce()}, {"consent", true}}), 201);
   CHECK(admitted["registration"]["id"] == pre["id"]);
-  auto again = require_status(walk(event_id, {{"name", "杨志强"}, {"phone", "13312340000"}, {"nonce", new_nonce()}}), 200);
+  auto again = require_status(walk(event_id, {{"name", "杨志强"}, {"phone", "13312340000"}, {"nonce", new_nonce()}, {"consent", true}}), 200);
   CHECK(again["first"] == false);
   auto ev = require_status(staff.get(event_path(event_id)), 200);
   CHECK(ev["counts"]["registered"] == 2);
   CHECK(ev["counts"]["checked_in"] == 2);
 
   // Walk-ins count against capacity.
-  require_error(walk(event_id, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}}), 409, "event_full");
-  require_error(walk(closed_id, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}}), 409,
+  require_error(walk(event_id, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}, {"consent", true}}), 409, "event_full");
+  require_error(walk(closed_id, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}, {"consent", true}}), 409,
                 "walk_ins_closed");
-  require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "123"}, {"nonce", new_nonce()}}), {"phone"});
-  require_invalid(walk(event_id, {{"phone", "13312349999"}, {"nonce", new_nonce()}}), {"name"});
+  require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "123"}, {"nonce", new_nonce()}, {"consent", true}}), {"phone"});
+  require_invalid(walk(event_id, {{"phone", "13312349999"}, {"nonce", new_nonce()}, {"consent", true}}), {"name"});
   require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", "x"}}), {"nonce"});
   require_invalid(walk(event_id, {{"name", "周敏"}, {"phone", "13312349999"}}), {"nonce"});
-  require_error(walk(9999, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}}), 404, "not_found");
+  require_error(walk(9999, {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}, {"consent", true}}), 404, "not_found");
   auto paired = require_status(srv.as("admin").post("/api/v1/devices", {{"name", "沙龙"}, {"event_id", closed_id}}), 201);
   require_error(srv.with_bearer(paired["token"])
-                    .post(event_path(event_id) + "/walk-ins", {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}}),
+                    .post(event_path(event_id) + "/walk-ins", {{"name", "周敏"}, {"phone", "13312349999"}, {"nonce", new_nonce()}, {"consent", true}}),
                 403, "wrong_event");
   require_error(kiosk.post_text(event_path(event_id) + "/walk-ins", "nope"), 400, "malformed");
   require_error(srv.client().post(event_path(event_id) + "/walk-ins", person), 401, "unauthorized");

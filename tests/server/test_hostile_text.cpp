@@ -40,7 +40,7 @@ TEST_CASE("a registration whose name holds NUL or a terminal escape is refused w
                     {"organization"});
     require_invalid(staff.post(path, {{"name", "张明"}, {"phone", test_phone(1)}, {"category", bad}}), {"category"});
     require_invalid(kiosk.post(event_path(event_id) + "/walk-ins",
-                               {{"name", bad}, {"phone", test_phone(2)}, {"nonce", new_nonce()}}),
+                               {{"name", bad}, {"phone", test_phone(2)}, {"nonce", new_nonce()}, {"consent", true}}),
                     {"name"});
   }
   CHECK(data_fingerprint(srv.db_path()) == before);
@@ -94,7 +94,7 @@ TEST_CASE("unit names and accounts and devices and reasons refuse control charac
   auto comp = require_status(admin.put(comp_path, {{"items", {{{"name", "导尿术"}, {"max_score", 100}}}}}), 200);
   auto item_id = id_of(comp["items"][0]);
   auto person = srv.register_person(event_id, "王建华", test_phone(10));
-  require_status(srv.as_kiosk().post("/api/v1/checkins", {{"code", person["code"]}, {"nonce", new_nonce()}}), 201);
+  require_status(srv.as_kiosk().post("/api/v1/checkins", {{"code", person["code"]}, {"nonce", new_nonce()}, {"consent", true}}), 201);
   auto draw_path = comp_path + "/items/" + std::to_string(item_id) + "/draw";
   require_status(staff.post(draw_path, json::object()), 201);
   json score = {{"item_id", item_id}, {"registration_id", id_of(person)}, {"score", 90}};

@@ -20,7 +20,7 @@ struct fixture : qiandao::test::domain_fixture {
 
   d::result<d::checkin_answer> walk_in(d::id_t event_id, std::string const& phone,
                                        std::string const& nonce, d::actor const& who) {
-    d::registration_input in{"王小明", phone, "夏阳街道社区", "", std::nullopt, std::nullopt};
+    d::registration_input in{"王小明", phone, "夏阳街道社区", "", std::nullopt, std::nullopt, true};
     return job([&] { return d::walk_in(s, who, event_id, in, nonce); });
   }
   d::result<d::checkin_answer> walk_in(d::id_t event_id, std::string const& phone) {

@@ -295,6 +295,13 @@ export const strings = {
   'kiosk.walk_in_org': ['工作单位 / 社区（选填）', 'Work unit / community (optional)'],
   'kiosk.walk_in_name_req': ['请填写姓名', 'Enter your name'],
   'kiosk.walk_in_phone_req': ['请填写 11 位手机号', 'Enter an 11-digit mobile number'],
+  'kiosk.walk_in_unit_pick': ['点选单位，或直接填写社区', 'Tap your unit, or type your community'],
+  'kiosk.walk_in_consent_req': ['请先阅读并勾选个人信息告知', 'Read and accept the personal-information notice first'],
+  // ── 个人信息告知: shown wherever a person gives their details themselves (walk-in, public sign-up) ──
+  'notice.pi_title': ['个人信息告知', 'Personal information notice'],
+  'notice.pi_body': ['为办理本次活动的报名与签到，主办方收集您的姓名、手机号，以及您填写的工作单位或社区、身份证号。这些信息仅用于本次活动的签到、联系与统计，保存在主办方的签到系统中，不向第三方提供，活动结束后按规定期限删除。您可以向现场工作人员查询、更正或删除您的信息。',
+    'To register you and check you in, the organiser collects your name and mobile number, and the work unit or community and ID number you give. They are used only for this event\'s check-in, contact and statistics, kept in the organiser\'s check-in system, never given to third parties, and deleted after the retention period. Ask the staff on site to see, correct or delete them.'],
+  'notice.pi_accept': ['我已阅读并同意个人信息告知', 'I have read and accept the notice'],
   'kiosk.camera_title': ['将二维码对准摄像头', 'Hold the QR code to the camera'],
   'kiosk.camera_denied': ['无法使用摄像头：{reason}', 'Camera unavailable: {reason}'],
   'kiosk.camera_loading': ['正在打开摄像头…', 'Opening the camera…'],

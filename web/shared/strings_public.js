@@ -38,11 +38,6 @@ export const publicStrings = {
   'pub.form.optional': ['（选填）', ' (optional)'],
   'pub.form.required': ['（必填）', ' (required)'],
   'pub.form.website': ['网址（请留空）', 'Website (leave empty)'],
-  'pub.notice.title': ['个人信息告知', 'Personal-information notice'],
-  'pub.notice.text': [
-    '您提供的姓名、手机号及（如填写）身份证号、单位或社区，仅用于本次活动的报名、签到与必要的联系，由主办的区卫生健康委员会保存，活动结束后按规定期限删除，不用于其他用途，也不向第三方提供。手机号用于查找您的报名；入场凭票码，请妥善保存。',
-    'Your name, mobile number and, if given, ID number and unit or community are used only for signing up, checking in and contacting you about this event. The district health commission keeps them and deletes them after the event within the set period; they are not used for anything else nor given to anyone. Your number lets you find your ticket again; the ticket code admits you, so keep it safe.'],
-  'pub.notice.accept': ['我已阅读并同意上述个人信息告知', 'I have read and accept the notice above'],
   'pub.form.verify': ['人机验证（自动完成，约需数秒）', 'Human check (automatic, takes a few seconds)'],
   'pub.form.submit': ['提交报名', 'Submit'],
   'pub.form.need_consent': ['请先阅读并同意个人信息告知。', 'Please accept the personal-information notice first.'],
