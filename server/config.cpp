@@ -31,6 +31,7 @@ void set_listen(config& c, std::string const& v) {
 config parse_serve_flags(std::vector<std::string> const& args) {
   config c;
   if (char const* env = std::getenv("QIANDAO_BOARD_TOKEN"); env && *env) c.board_token = env;
+  if (char const* env = std::getenv("QIANDAO_POW_SECRET"); env && *env) c.pow_secret = env;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string const& a = args[i];
     auto value = [&]() -> std::string const& {
@@ -49,6 +50,8 @@ config parse_serve_flags(std::vector<std::string> const& args) {
     else if (a == "--board-interval-ms") c.board_interval_ms = to_int(a, value(), 10, 10000);
     else if (a == "--max-batch") c.max_batch = static_cast<std::size_t>(to_int(a, value(), 1, 4096));
     else if (a == "--max-connections") c.max_connections = static_cast<std::size_t>(to_int(a, value(), 1, 1000000));
+    else if (a == "--pow-max-number") c.pow_max_number = to_int(a, value(), 10, 100000000);
+    else if (a == "--trusted-proxy") c.trusted_proxies.push_back(value());
     else throw std::invalid_argument("unknown flag: " + a);
   }
   if (c.tls_cert.has_value() != c.tls_key.has_value())

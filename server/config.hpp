@@ -25,6 +25,16 @@ struct config {
   int board_interval_ms = 100;  // least time between two board frames (10 a second)
   std::size_t max_batch = 512;  // requests per commit; 1 = one commit per request (benchmarks)
   std::size_t max_queue = 8192;  // requests waiting for the writer; past it, 503 at once
+  // Public sign-up (/s/). The proof of work: a solver tries pow_max_number / 2 SHA-256 keys
+  // on average (about a second on a phone); the HMAC secret (QIANDAO_POW_SECRET) must be
+  // shared by instances behind one proxy, else each draws its own at start-up.
+  std::int64_t pow_max_number = 100000;
+  std::int64_t pow_ttl_seconds = 1200;
+  std::optional<std::string> pow_secret;
+  int public_signups_per_address = 20;  // per hour
+  int public_requests_per_address = 300;  // every public call, per 10 minutes
+  // Peers whose X-Forwarded-For is believed (a reverse proxy); others are the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 // Parses `serve` flags (argv after the subcommand). Throws std::invalid_argument with a

@@ -101,14 +101,31 @@ set(QIANDAO_WEB_FILES
   shared/sw_register.js
   kiosk/pin.js
   kiosk/tickets.js
-  staff/views/door_conflicts.js)
+  staff/views/door_conflicts.js
+  shared/strings_public.js
+  staff/views/event_public.js
+  public/index.html
+  public/public.css
+  public/app.js
+  public/altcha.js
+  public/common.js
+  public/events.js
+  public/find.js
+  public/signup.js
+  public/ticket.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.
 #   @zxing/library: decodes QR codes from the kiosk camera where Chromium's native
 #   BarcodeDetector is missing (pure JavaScript: no WebAssembly, which the CSP forbids).
 #   exceljs: reads an .xlsx chosen for an import in the staff page (loaded only there).
+#   altcha: the public sign-up's proof-of-work widget (the "external" build, whose SHA-256
+#   worker is a file of our own origin, as the CSP allows no blob: workers) and its Chinese.
 set(QIANDAO_VENDOR_FILES
   echarts/dist/echarts.min.js
   @zxing/library/umd/index.min.js
-  exceljs/dist/exceljs.min.js)
+  exceljs/dist/exceljs.min.js
+  altcha/dist/external/altcha.min.js
+  altcha/dist/external/altcha.css
+  altcha/dist/workers/sha.js
+  altcha/dist/i18n/zh-cn.js)

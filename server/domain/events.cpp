@@ -36,6 +36,27 @@ bool check_name(field_errors& f, char const* field, std::string const& n, std::s
   return false;
 }
 
+// Public sign-up settings: on/off, an optional closing time, the extra fields required.
+void apply_public(event& e, event_changes const& in, field_errors& f) {
+  if (in.public_signup) e.public_signup = *in.public_signup;
+  if (in.public_closes_at) {
+    if (!*in.public_closes_at || trim(**in.public_closes_at).empty()) e.public_closes_at.reset();
+    else if (auto t = normalize_time(**in.public_closes_at)) e.public_closes_at = *t;
+    else f.add("public_closes_at", "时间格式应为 RFC 3339 / must be an RFC 3339 time");
+  }
+  if (in.public_requires) {
+    std::vector<std::string> out;
+    for (auto const& name : *in.public_requires) {
+      if (name != "id_number" && name != "organization") {
+        f.add("public_requires", "只能是 id_number、organization / only id_number, organization");
+        return;
+      }
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+    e.public_requires = std::move(out);
+  }
+}
+
 // Applies the changes onto `e`, collecting every field error rather than stopping at one.
 void apply(event& e, event_changes const& in, field_errors& f) {
   if (in.title) e.title = trim(*in.title);
@@ -82,6 +103,7 @@ void apply(event& e, event_changes const& in, field_errors& f) {
     if (auto t = normalize_time(*raw)) out = *t;
     else f.add(field, "时间格式应为 RFC 3339 / must be an RFC 3339 time");
   };
+  apply_public(e, in, f);
   check_time("starts_at", in.starts_at, e.starts_at);
   check_time("ends_at", in.ends_at, e.ends_at);
   if (e.starts_at.empty()) f.add("starts_at", "必填 / required");

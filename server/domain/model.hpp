@@ -36,6 +36,11 @@ struct event {
   std::string description;
   std::string status = "open";  // open | closed | cancelled
   event_counts counts;
+  // Public sign-up (/s/): open to citizens until public_closes_at (none = until the event
+  // ends), asking also for the fields in public_requires ("id_number", "organization").
+  bool public_signup = false;
+  std::optional<std::string> public_closes_at;
+  std::vector<std::string> public_requires;
 };
 
 // Every field optional: a PATCH names only what changes; a create fills defaults first.
@@ -44,6 +49,9 @@ struct event_changes {
   std::optional<std::optional<std::int64_t>> capacity;
   std::optional<bool> waitlist, walk_ins;
   std::optional<std::vector<std::string>> lead_departments, services, sites;
+  std::optional<bool> public_signup;
+  std::optional<std::optional<std::string>> public_closes_at;
+  std::optional<std::vector<std::string>> public_requires;
 };
 
 // A work unit (各医疗卫生单位): a hospital, a community health centre, the CDC …
@@ -110,7 +118,7 @@ struct registration_page {
   std::int64_t total = 0;
 };
 
-enum class role_kind { admin, staff, judge, kiosk, board };
+enum class role_kind { admin, staff, judge, kiosk, board, citizen };  // citizen: /s/ sign-ups
 
 // A signed-in user's role from its stored name ("admin", "staff", "judge").
 inline role_kind user_role(std::string const& stored) {
@@ -124,7 +132,7 @@ struct actor {
   std::string name;
   std::optional<id_t> event_id;  // a kiosk paired to one event
   [[nodiscard]] std::string label() const {
-    return (role == role_kind::kiosk ? "device:" : "user:") + name;
+    return (role == role_kind::kiosk ? "device:" : role == role_kind::citizen ? "public:" : "user:") + name;
   }
   [[nodiscard]] bool is_staff() const { return role == role_kind::admin || role == role_kind::staff; }
   [[nodiscard]] bool is_admin() const { return role == role_kind::admin; }

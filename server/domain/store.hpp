@@ -117,6 +117,10 @@ class registration_repository {
   // Staff edits (issue 11): name, phone, organization, unit, category, ID number; the code,
   // status and check-in stay. False when a live registration of the event has the phone.
   [[nodiscard]] virtual bool update_registration_fields(registration const& r) = 0;
+  // Public sign-up (/s/): the place on the event's waitlist (1 = next in line), and whether
+  // the registration was promoted from the waitlist (its audit trail says so).
+  virtual std::int64_t waitlist_position(id_t event_id, id_t registration_id) = 0;
+  virtual bool was_promoted(id_t registration_id) = 0;
 };
 
 class checkin_repository {

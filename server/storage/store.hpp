@@ -49,6 +49,8 @@ class sql_store final : public domain::store {
   [[nodiscard]] bool change_registration_status(id_t id, std::string const& from, std::string const& to) override;
   std::optional<domain::registration> oldest_waitlisted(id_t event_id) override;
   [[nodiscard]] bool update_registration_fields(domain::registration const& r) override;  // store_staff.cpp
+  std::int64_t waitlist_position(id_t event_id, id_t registration_id) override;  // store_public.cpp
+  bool was_promoted(id_t registration_id) override;
 
   // check-ins and nonces
   std::optional<id_t> insert_checkin(id_t registration_id, id_t event_id, std::string const& at,

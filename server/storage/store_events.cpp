@@ -11,7 +11,27 @@ namespace {
 
 constexpr char const* event_columns =
     "id, title, kind, venue, starts_at, ends_at, capacity, waitlist, walk_ins, description, "
-    "status, confirmed_count, waitlisted_count, checked_in_count";
+    "status, confirmed_count, waitlisted_count, checked_in_count, "
+    "public_signup, public_closes_at, public_requires";
+
+// public_requires is stored comma-separated ("id_number,organization").
+std::vector<std::string> split_requires(std::string const& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string join_requires(std::vector<std::string> const& names) {
+  std::string out;
+  for (auto const& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
 
 domain::event read_event(statement& s) {
   domain::event e;
@@ -27,6 +47,9 @@ domain::event read_event(statement& s) {
   e.description = s.get_text(9);
   e.status = s.get_text(10);
   e.counts = {s.get_int(11), s.get_int(12), s.get_int(13)};
+  e.public_signup = s.get_int(14) != 0;
+  e.public_closes_at = s.get_optional_text(15);
+  e.public_requires = split_requires(s.get_text(16));
   return e;
 }
 
@@ -91,8 +114,9 @@ std::optional<domain::event> sql_store::find_event(id_t id) {
 id_t sql_store::insert_event(domain::event const& e, std::string const& now) {
   id_t id = returned_id(c_.prepare(
          "INSERT INTO events (title, kind, venue, starts_at, ends_at, capacity, waitlist, "
-         "walk_ins, description, status, created_at, updated_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id")
+         "walk_ins, description, status, created_at, updated_at, public_signup, public_closes_at, "
+         "public_requires) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14) RETURNING id")
       .bind(1, e.title)
       .bind(2, e.kind)
       .bind(3, e.venue)
@@ -103,7 +127,10 @@ id_t sql_store::insert_event(domain::event const& e, std::string const& now) {
       .bind(8, e.walk_ins)
       .bind(9, e.description)
       .bind(10, e.status)
-      .bind(11, now));
+      .bind(11, now)
+      .bind(12, e.public_signup)
+      .bind(13, e.public_closes_at)
+      .bind(14, join_requires(e.public_requires)));
   save_names("event_departments", id, e.lead_departments);
   save_names("event_services", id, e.services);
   save_names("event_sites", id, e.sites);
@@ -115,7 +142,8 @@ void sql_store::update_event(domain::event const& e, std::string const& now) {
   c_.prepare(
          "UPDATE events SET title = ?2, kind = ?3, venue = ?4, starts_at = ?5, ends_at = ?6, "
          "capacity = ?7, waitlist = ?8, walk_ins = ?9, description = ?10, status = ?11, "
-         "updated_at = ?12 WHERE id = ?1")
+         "updated_at = ?12, public_signup = ?13, public_closes_at = ?14, public_requires = ?15 "
+         "WHERE id = ?1")
       .bind(1, e.id)
       .bind(2, e.title)
       .bind(3, e.kind)
@@ -128,6 +156,9 @@ void sql_store::update_event(domain::event const& e, std::string const& now) {
       .bind(10, e.description)
       .bind(11, e.status)
       .bind(12, now)
+      .bind(13, e.public_signup)
+      .bind(14, e.public_closes_at)
+      .bind(15, join_requires(e.public_requires))
       .run();
   save_names("event_departments", e.id, e.lead_departments);
   save_names("event_services", e.id, e.services);

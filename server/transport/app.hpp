@@ -7,6 +7,7 @@
 #include "config.hpp"
 #include "domain/auth.hpp"
 #include "domain/database.hpp"
+#include "domain/public_guard.hpp"
 #include "metrics.hpp"
 
 namespace qiandao::transport {
@@ -29,6 +30,10 @@ struct app {
   std::shared_ptr<board_hub> hub;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};  // requests read and not yet answered
+  // Public sign-up (/s/): limits and the proof-of-work challenge, in memory, checked before
+  // the writer (api_public.cpp).
+  domain::rate_limiter public_limits;
+  domain::pow_guard pow{cfg.pow_secret.value_or(""), cfg.pow_max_number, cfg.pow_ttl_seconds};
 };
 
 }  // namespace qiandao::transport

@@ -60,7 +60,10 @@ json to_json(domain::event const& e) {
           {"counts",
            {{"registered", e.counts.registered},
             {"waitlisted", e.counts.waitlisted},
-            {"checked_in", e.counts.checked_in}}}};
+            {"checked_in", e.counts.checked_in}}},
+          {"public_signup", e.public_signup},
+          {"public_closes_at", e.public_closes_at ? json(*e.public_closes_at) : json(nullptr)},
+          {"public_requires", e.public_requires}};
 }
 
 json to_json(domain::registration const& r, bool masked) {
@@ -209,6 +212,9 @@ domain::event_changes read_event_changes(json const& j, field_errors& f) {
   names("lead_departments", c.lead_departments);
   names("services", c.services);
   names("sites", c.sites);
+  names("public_requires", c.public_requires);
+  c.public_signup = get_bool(j, "public_signup", f);
+  if (j.contains("public_closes_at")) c.public_closes_at.emplace(get_string(j, "public_closes_at", f, false));
   return c;
 }
 

@@ -10,6 +10,8 @@
 #include "domain/units.hpp"
 #include "domain/registration_edit.hpp"
 #include "domain/model.hpp"
+#include "domain/public_guard.hpp"
+#include "domain/public_signup.hpp"
 #include "domain/result.hpp"
 #include "domain/store.hpp"
 
@@ -76,5 +78,12 @@ void read_audit_filters(std::map<std::string, std::string> const& query, domain:
 // ?q=&status=&not_checked_in=1 (unit_id, limit and offset are read by the caller).
 void read_registration_filters(std::map<std::string, std::string> const& query, domain::registration_query& q,
                                domain::field_errors& f);
+// The public's own sign-up (json_io_public.cpp): no personal data but masked names.
+json public_event_json(domain::event const& e);
+json public_ticket_json(domain::public_ticket const& t);
+json challenge_json(domain::pow_challenge const& c);
+// The ALTCHA widget's payload (base64 of {"challenge":{…},"solution":{…}}); empty when it
+// is not one.
+std::optional<domain::pow_solution> read_pow_payload(std::string const& base64);
 
 }  // namespace qiandao::transport

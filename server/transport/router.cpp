@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "domain/validate.hpp"
+#include "transport/client_address.hpp"
 #include "transport/static_files.hpp"
 
 namespace qiandao::transport {
@@ -209,6 +210,7 @@ router::router(app& a) : app_(a) {
   for (auto make : {staff_routes, export_routes})
     for (auto& r : make()) routes_.push_back(std::move(r));
   for (auto& r : door_routes()) routes_.push_back(std::move(r));  // door (issue 11)
+  for (auto& r : public_routes()) routes_.push_back(std::move(r));
 }
 
 std::optional<domain::actor> router::authenticate(request const& req) {
@@ -271,7 +273,7 @@ net::awaitable<response> router::dispatch(request const& req, std::string remote
         res = serve_static(app_.cfg, req, path);
       }
     } else {
-      call c{app_, req, std::move(remote), {}, parse_query(target), std::nullopt};
+      call c{app_, req, client_address(app_.cfg, req, remote), {}, parse_query(target), std::nullopt};
       bool path_known = false;
       route const* found = nullptr;
       for (auto const& r : routes_) {

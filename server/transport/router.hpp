@@ -94,6 +94,7 @@ std::vector<route> competition_routes();  // skill competitions: items, draw, sc
 std::vector<route> staff_routes();    // issue 11: edit a registration, accounts (api_staff.cpp)
 std::vector<route> export_routes();   // issue 11: CSV and XLSX lists (api_exports.cpp)
 std::vector<route> door_routes();  // the offline door: ticket-list feed, conflicts (issue 11)
+std::vector<route> public_routes();       // the public's own sign-up (/s/), no sign-in
 
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);

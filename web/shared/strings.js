@@ -4,6 +4,7 @@ import { competitionStrings } from './strings_competition.js';
 import { boardStrings } from './strings_board.js';
 import { staffStrings } from './strings_staff.js';
 import { doorStrings } from './strings_door.js';
+import { publicStrings } from './strings_public.js';
 
 export const strings = {
   // ── common ──
@@ -514,4 +515,5 @@ export const strings = {
   ...boardStrings,
   ...staffStrings,
   ...doorStrings,
+  ...publicStrings,
 };

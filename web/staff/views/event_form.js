@@ -5,6 +5,7 @@ import { t } from '../../shared/i18n.js';
 import { toLocalInput, fromLocalInput } from '../../shared/format.js';
 import { field, input, select, showFieldErrors, setAlert, errorText, pageHead, loading, alertBox, toast, busy } from '../ui.js';
 import { isAdmin, handleAuthError } from '../session.js';
+import { publicFields, readPublicFields } from './event_public.js';
 
 const KINDS = ['conference', 'clinic', 'lecture', 'competition', 'salon', 'other'];
 const STATUSES = ['open', 'closed', 'cancelled'];
@@ -69,6 +70,7 @@ export async function eventFormView({ root, params }) {
     checkbox('waitlist', t('event.f.waitlist'), ev.waitlist, t('event.f.waitlist_hint')),
     checkbox('walk_ins', t('event.f.walk_ins'), ev.walk_ins, t('event.f.walk_ins_hint')),
     field({ name: 'description', label: t('event.f.description'), input: h('textarea', { rows: 4, maxlength: 5000, value: ev.description || '' }), wide: true }),
+    publicFields(ev),
     h('div', { class: 'form-actions wide' }, submit, h('a', { class: 'btn', href: back.href }, t('common.cancel'))));
 
   form.addEventListener('submit', (e) => {
@@ -89,6 +91,7 @@ export async function eventFormView({ root, params }) {
       services: splitDepartments(f.services.value),
       sites: splitDepartments(f.sites.value),
       description: f.description.value,
+      ...readPublicFields(form),
     };
     if (editing) body.status = f.status.value;
     if (cap !== '' && !Number.isInteger(body.capacity)) {
