@@ -243,7 +243,7 @@ TEST_CASE("the proof of work is refused when missing, forged, expired or replaye
   CHECK(require_status(srv.as("staff").get("/api/v1/events/" + std::to_string(id) + "/registrations"), 200)["total"] == 1);
 }
 
-TEST_CASE("find my ticket by phone and full name; the holder's cancel promotes the next in line", "[public]") {
+TEST_CASE("find my ticket by phone and full name, and the holder cancels: the next in line is promoted", "[public]") {
   test_server srv(public_options());
   auto id = id_of(public_event(srv, {{"title", "健康科普讲堂"}, {"kind", "lecture"}, {"capacity", 1}, {"waitlist", true}}));
   auto pub = srv.client();
