@@ -165,7 +165,7 @@ std::optional<demo_credentials> seed_demo(storage::sql_store& s) {
       auto r = domain::register_participant(s, demo, e->id, in, i % 5 == 0 ? "import" : "staff");
       if (!r) continue;
       if (admitted < d.checked_in && r->status == "confirmed") {
-        domain::checkin_request req{"demo-" + std::to_string(r->id) + "-seed", r->code, std::nullopt, std::nullopt};
+        domain::checkin_request req{"demo-" + std::to_string(r->id) + "-seed", r->code, std::nullopt, std::nullopt, std::nullopt};
         if (domain::check_in(s, demo, req)) ++admitted;
       }
     }

@@ -27,7 +27,7 @@ board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metri
   for (auto& e : initial.events) events_.emplace(e.id, std::move(e));
   for (auto& c : initial.recent) recent_.push_back(std::move(c));
   while (recent_.size() > recent_kept) recent_.pop_front();
-  for (auto const& m : initial.history) minutes_[m.event_id][m.minute] = m.count;
+  for (auto const& h : initial.history) minutes_[h.event_id][h.minute] = h.count;
 }
 
 void board_hub::count_minute(domain::board_checkin const& c, std::int64_t by) {

@@ -105,7 +105,7 @@ inline void seed(std::string const& path) {
     if (!d::register_participant(s, admin, conference->id, in, "staff")) fail("seed registration", phones[i]);
   }
   s.db().exec(std::string("UPDATE registrations SET code = '") + ticket_code + "' WHERE id = 1");
-  d::checkin_request scan{"seed-nonce-0001", ticket_code, std::nullopt, std::nullopt};
+  d::checkin_request scan{"seed-nonce-0001", ticket_code, std::nullopt, std::nullopt, std::nullopt};
   if (!d::check_in(s, admin, scan)) fail("seed check-in", ticket_code);
   // Issue 5 and 6 state: units with a quota, a clinic with services and sites (event 3),
   // a competition with two items, the first drawn (event 4).
@@ -138,7 +138,7 @@ inline void seed(std::string const& path) {
   d::registration_input competitor{"赵竞赛", "13800000009", "盈浦街道社区卫生服务中心", "competitor", std::nullopt, std::nullopt};
   auto entrant = d::register_participant(s, admin, contest->id, competitor, "staff");
   if (!entrant) fail("seed competitor", path);
-  d::checkin_request arrive{"seed-nonce-0002", entrant->code, std::nullopt, std::nullopt};
+  d::checkin_request arrive{"seed-nonce-0002", entrant->code, std::nullopt, std::nullopt, std::nullopt};
   if (!d::check_in(s, admin, arrive) || !d::run_draw(s, admin, contest->id, comp->items[0].id, std::nullopt))
     fail("seed draw", path);
   s.insert_device("门口1号机", d::token_digest(kiosk_token), std::nullopt, now);
