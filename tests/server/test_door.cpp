@@ -132,7 +132,7 @@ TEST_CASE("door list: the digest is SHA-256 of the code in hex", "[door]") {
   CHECK(page["items"][0]["digest"] == qiandao::domain::code_digest(r["code"].get<std::string>()));
 }
 
-TEST_CASE("replays: admitted offline but cancelled meanwhile is a conflict; a good one is not", "[door]") {
+TEST_CASE("replays: admitted offline but cancelled meanwhile is a conflict, a good one is not", "[door]") {
   test_server srv;
   auto event_id = id_of(srv.create_event());
   auto good = srv.register_person(event_id, "陈建华", "13812340001");
@@ -187,7 +187,7 @@ TEST_CASE("replays: two kiosks admit the same ticket offline: one check-in, one 
   CHECK(require_status(west.get(feed(event_id, 0)), 200)["conflicts_open"] == 1);
 }
 
-TEST_CASE("replays: turned away offline but valid is held, not checked in; staff admit it, audited", "[door]") {
+TEST_CASE("replays: turned away offline but valid is held, not checked in, staff admit it, audited", "[door]") {
   test_server srv;
   auto event_id = id_of(srv.create_event());
   auto r = srv.register_person(event_id, "吴海燕", "13812340004");
@@ -239,7 +239,7 @@ TEST_CASE("replays: turned away offline but valid is held, not checked in; staff
   CHECK(resolved);
 }
 
-TEST_CASE("resolving: refuse closes without a check-in; admit of a cancelled one is refused", "[door]") {
+TEST_CASE("resolving: refuse closes without a check-in, admit of a cancelled one is refused", "[door]") {
   test_server srv;
   auto event_id = id_of(srv.create_event());
   auto r = srv.register_person(event_id, "徐浩然", "13812340005");

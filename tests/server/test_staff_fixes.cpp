@@ -105,7 +105,7 @@ TEST_CASE("an edit is checked like a sign-up: duplicate phone 409, bad fields 42
   CHECK(linked["organization"] == "朱家角社区卫生服务中心");
 }
 
-TEST_CASE("a disabled user is signed out at once; enabled again; passwords reset and changed", "[staff]") {
+TEST_CASE("a disabled user is signed out at once, enabled again, passwords reset and changed", "[staff]") {
   test_server srv;
   auto admin = srv.as("admin");
   auto staff_id = user_id(srv, "staff");

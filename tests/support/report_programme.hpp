@@ -62,7 +62,7 @@ class report_builder {
   }
   json walk_in(std::int64_t event, std::optional<std::int64_t> unit = {}) {
     ++people_;
-    json body = {{"name", chinese_name(people_)}, {"phone", test_phone(people_)}, {"nonce", new_nonce()}};
+    json body = {{"name", chinese_name(people_)}, {"phone", test_phone(people_)}, {"nonce", new_nonce()}, {"consent", true}};
     if (unit) body["unit_id"] = *unit;
     return require_status(kiosk_.post(ev(event) + "/walk-ins", body), 201);
   }
