@@ -71,7 +71,6 @@ set(QIANDAO_WEB_FILES
   board/stage.js
   board/screen_kit.js
   board/units_screen.js
-  # board (issue 11)
   board/selection.js
   board/picker.js
   shared/strings_board.js

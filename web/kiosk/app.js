@@ -130,7 +130,9 @@ async function answer(pending) {
   beep(a.tone);
   paintFrame();
   if (state.screen !== 'idle') show('idle');
-  showResult(ui.result, a, state.event, () => ui.scan.focus({ preventScroll: true }));
+  // Once the answer is closed, the same ticket scanned again is a deliberate rescan, not a
+  // scanner's echo.
+  showResult(ui.result, a, state.event, () => { lastScan = { code: '', at: 0 }; ui.scan.focus({ preventScroll: true }); });
   return a;
 }
 
