@@ -33,15 +33,6 @@ net::awaitable<bool> verify_task(std::string hash, std::string password) {
 
 net::awaitable<std::string> hash_task(std::string password) { co_return domain::hash_password(password); }
 
-// Counts an attempt for the account from this address: the 429 to send when over the limit.
-std::optional<response> throttled(call& c, std::string const& account) {
-  auto wait = c.a.throttle.begin_attempt(account, c.remote);
-  if (wait <= 0) return std::nullopt;
-  auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
-                                              "尝试次数过多，请稍后再试 / too many attempts, try later"));
-  res.set(http::field::retry_after, std::to_string(wait));
-  return res;
-}
 
 
 std::string session_cookie(app const& a, std::string const& value, int max_age) {
@@ -239,6 +230,16 @@ net::awaitable<response> audit_log(call& c) {
 }
 
 }  // namespace
+
+// Counts an attempt for the account from this address: the 429 to send when over the limit.
+std::optional<response> throttled(call const& c, std::string const& account) {
+  auto wait = c.a.throttle.begin_attempt(account, c.remote);
+  if (wait <= 0) return std::nullopt;
+  auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
+                                              "尝试次数过多，请稍后再试 / too many attempts, try later"));
+  res.set(http::field::retry_after, std::to_string(wait));
+  return res;
+}
 
 std::optional<response> hashing_busy(call const& c) {
   if (c.a.hashes_in_flight.load() < 16) return std::nullopt;

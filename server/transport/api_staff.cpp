@@ -92,12 +92,7 @@ net::awaitable<response> change_own_password(call& c) {
   if (!mine) co_return error_response(c.req, not_found_error());
   if (auto busy = hashing_busy(c)) co_return *busy;
   // The same per-account throttle as sign-in: a stolen session cannot guess the password.
-  if (auto wait = c.a.throttle.begin_attempt(mine->username, c.remote); wait > 0) {
-    auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
-                                                "尝试次数过多，请稍后再试 / too many attempts, try later"));
-    res.set(http::field::retry_after, std::to_string(wait));
-    co_return res;
-  }
+  if (auto wait = throttled(c, mine->username)) co_return *wait;
   if (!co_await verify_off_thread(c.a, mine->password_hash, *current)) {
     domain::field_errors wrong;
     wrong.add("current_password", "当前密码不正确 / the current password is wrong");
