@@ -47,7 +47,7 @@ config parse_serve_flags(std::vector<std::string> const& args) {
     else if (a == "--board-token") c.board_token = value();
     else if (a == "--tls-cert") c.tls_cert = value();
     else if (a == "--tls-key") c.tls_key = value();
-    else if (a == "--board-interval-ms") c.board_interval_ms = to_int(a, value(), 10, 10000);
+    else if (a == "--board-interval-ms") c.board_interval_ms = to_int(a, value(), 0, 10000);
     else if (a == "--max-batch") c.max_batch = static_cast<std::size_t>(to_int(a, value(), 1, 4096));
     else if (a == "--max-connections") c.max_connections = static_cast<std::size_t>(to_int(a, value(), 1, 1000000));
     else if (a == "--pow-max-number") c.pow_max_number = to_int(a, value(), 10, 100000000);

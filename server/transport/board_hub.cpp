@@ -22,7 +22,7 @@ std::shared_ptr<std::string const> body_of(json const& j) {
 
 board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
                      std::chrono::milliseconds min_interval)
-    : strand_(net::make_strand(ex)), timer_(strand_), min_interval_(min_interval), metrics_(m),
+    : ex_(std::move(ex)), rest_timer_(ex_), sweep_timer_(ex_), min_interval_(min_interval), metrics_(m),
       prog_(std::move(initial.prog)) {
   for (auto& e : initial.events) events_.emplace(e.id, std::move(e));
   for (auto& c : initial.recent) recent_.push_back(std::move(c));
@@ -36,8 +36,22 @@ void board_hub::count_minute(domain::board_checkin const& c, std::int64_t by) {
   if ((per_event[key] += by) <= 0) per_event.erase(key);
 }
 
+void board_hub::start() {
+  net::post(ex_, [self = shared_from_this()] { self->sweep(); });
+}
+
+void board_hub::sweep() {
+  if (stopped_) return;
+  auto now = clock::now();
+  for (auto const& s : sessions_) s->sweep(now);
+  sweep_timer_.expires_after(sweep_every);
+  sweep_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->sweep();
+  });
+}
+
 void board_hub::apply(domain::board_delta d) {
-  net::post(strand_, [self = shared_from_this(), d = std::move(d)]() mutable {
+  net::post(ex_, [self = shared_from_this(), d = std::move(d)]() mutable {
     self->do_apply(std::move(d));
   });
 }
@@ -68,22 +82,26 @@ void board_hub::do_apply(domain::board_delta d) {
     pending_programme_ = true;
   }
   snapshot_cache_.reset();
-  schedule_flush();
+  maybe_flush();
 }
 
-void board_hub::schedule_flush() {
-  if (timer_armed_ || stopped_) return;
-  auto due = last_flush_ + min_interval_;
-  if (std::chrono::steady_clock::now() >= due) {
-    flush();
-    return;
+// Idle: the frame leaves now. Busy (a fan-out still going, or resting after a dear one):
+// the change waits, and everything that arrives meanwhile goes in the same next frame.
+void board_hub::maybe_flush() {
+  if (fanning_out_ || resting_ || stopped_) return;
+  if (min_interval_.count() > 0) {
+    auto due = last_flush_ + min_interval_;
+    if (clock::now() < due) {
+      resting_ = true;
+      rest_timer_.expires_at(due);
+      rest_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        self->resting_ = false;
+        if (!ec) self->maybe_flush();
+      });
+      return;
+    }
   }
-  timer_armed_ = true;
-  timer_.expires_at(due);
-  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    self->timer_armed_ = false;
-    if (!ec) self->flush();
-  });
+  flush();
 }
 
 std::string board_hub::totals_json() const {
@@ -101,7 +119,8 @@ std::string board_hub::totals_json() const {
 
 void board_hub::flush() {
   if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_ && pending_undone_.empty()) return;
-  last_flush_ = std::chrono::steady_clock::now();
+  auto started = clock::now();
+  last_flush_ = started;
   json j = {{"type", "update"}, {"events", json::array()}, {"recent", json::array()}};
   for (auto id : pending_events_)
     if (auto it = events_.find(id); it != events_.end()) j["events"].push_back(to_json(it->second));
@@ -119,9 +138,27 @@ void board_hub::flush() {
   pending_recent_.clear();
   pending_undone_.clear();
   pending_programme_ = false;
-  board_frame f{body_of(j), ++version_, false};
+  board_frame f{body_of(j), ++version_, false, started};
+  // Sessions on this thread start their write here (the socket takes it at once when it
+  // can); sessions elsewhere (TLS) get it posted.
   for (auto const& s : sessions_) s->deliver(f);
   metrics_.board_frame(sessions_.size());
+  // The fan-out is over when the completions of the writes it started have run: they are
+  // queued on this thread ahead of this handler. Then the next frame may go, after a rest
+  // as long as this fan-out took if it was a dear one.
+  fanning_out_ = true;
+  net::post(ex_, [self = shared_from_this(), started] {
+    self->fanning_out_ = false;
+    auto cost = clock::now() - started;
+    if (self->resting_) return;  // a floor rest is running already; it flushes when it ends
+    if (cost < rest_threshold || self->stopped_) return self->maybe_flush();
+    self->resting_ = true;
+    self->rest_timer_.expires_after(cost);
+    self->rest_timer_.async_wait([self](boost::system::error_code ec) {
+      self->resting_ = false;
+      if (!ec) self->maybe_flush();
+    });
+  });
 }
 
 board_frame board_hub::snapshot() {
@@ -152,11 +189,11 @@ board_frame board_hub::snapshot() {
     j["today"] = domain::board_today();
     snapshot_cache_ = body_of(j);
   }
-  return {snapshot_cache_, version_, true};
+  return {snapshot_cache_, version_, true, clock::now()};
 }
 
 void board_hub::join(std::shared_ptr<board_subscriber> s) {
-  net::post(strand_, [self = shared_from_this(), s = std::move(s)] {
+  net::post(ex_, [self = shared_from_this(), s = std::move(s)] {
     if (self->stopped_) {
       s->close();
       return;
@@ -170,7 +207,7 @@ void board_hub::join(std::shared_ptr<board_subscriber> s) {
 }
 
 void board_hub::leave(board_subscriber* s) {
-  net::post(strand_, [self = shared_from_this(), s] {
+  net::post(ex_, [self = shared_from_this(), s] {
     auto it = std::find_if(self->sessions_.begin(), self->sessions_.end(),
                            [s](auto const& p) { return p.get() == s; });
     if (it != self->sessions_.end()) {
@@ -182,15 +219,16 @@ void board_hub::leave(board_subscriber* s) {
 }
 
 void board_hub::send_snapshot(std::shared_ptr<board_subscriber> s) {
-  net::post(strand_, [self = shared_from_this(), s = std::move(s)] {
+  net::post(ex_, [self = shared_from_this(), s = std::move(s)] {
     if (self->sessions_.contains(s)) s->deliver(self->snapshot());
   });
 }
 
 void board_hub::shutdown() {
-  net::post(strand_, [self = shared_from_this()] {
+  net::post(ex_, [self = shared_from_this()] {
     self->stopped_ = true;
-    self->timer_.cancel();
+    self->rest_timer_.cancel();
+    self->sweep_timer_.cancel();
     for (auto const& s : self->sessions_) s->close();
   });
 }

@@ -1,9 +1,18 @@
 #pragma once
-// The live board's state and its subscribers. Everything here runs on one strand: no locks.
-// Each update is serialised once and the same immutable string is queued by every session.
+// The live board's state and its subscribers. The hub runs on the board executor: one
+// thread of its own (server.cpp), apart from the I/O threads that serve kiosks and staff,
+// so a fan-out to thousands of boards never sits in front of a check-in. Everything here
+// runs on that one thread: no locks. Each update is serialised once and the same immutable
+// string is queued by every session.
+//
+// Frames are coalesced by load, not by a clock: a change goes out at once when the hub is
+// idle; while a fan-out is being handed out (and the writes it started are completing),
+// whatever commits meanwhile waits and rides the next frame. Under load frames grow and
+// their rate falls. A big fan-out is followed by a rest as long as its own cost, so the
+// boards take at most about half a core however many are connected; `min_interval` is an
+// optional floor between frames (--board-interval-ms, default 0: none).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -27,14 +36,18 @@ struct board_frame {
   std::shared_ptr<std::string const> body;
   std::uint64_t version = 0;  // the hub's state version the frame brings a client to
   bool snapshot = false;
+  std::chrono::steady_clock::time_point made_at{};  // when the hub built it: a backlog's age
 };
 
 class board_hub : public std::enable_shared_from_this<board_hub> {
  public:
+  using clock = std::chrono::steady_clock;
+  // `ex` must be run by exactly one thread: the hub and the plain-TCP board sessions share it.
   board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
-            std::chrono::milliseconds min_interval = std::chrono::milliseconds(100));
+            std::chrono::milliseconds min_interval = std::chrono::milliseconds(0));
 
-  // All thread-safe: each posts to the hub's strand.
+  // All thread-safe: each posts to the hub's executor.
+  void start();  // the once-a-second sweep of write deadlines and backlog ages
   void apply(domain::board_delta d);
   void join(std::shared_ptr<board_subscriber> s);
   void leave(board_subscriber* s);
@@ -42,20 +55,26 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void shutdown();
   // Boards connected now (any thread): shutdown waits for them to take their close frame.
   [[nodiscard]] std::size_t connections() const { return live_.load(); }
+  [[nodiscard]] net::any_io_executor const& executor() const { return ex_; }
 
   static constexpr std::size_t recent_kept = 20;
+  // A fan-out cheaper than this goes again at once; a dearer one is followed by a rest.
+  static constexpr clock::duration rest_threshold = std::chrono::milliseconds(2);
+  static constexpr clock::duration sweep_every = std::chrono::seconds(1);
 
  private:
   void do_apply(domain::board_delta d);
-  void schedule_flush();
+  void maybe_flush();
   void flush();
+  void sweep();
   board_frame snapshot();
   std::string totals_json() const;
   void count_minute(domain::board_checkin const& c, std::int64_t by);
 
-  net::strand<net::any_io_executor> strand_;
-  net::steady_timer timer_;
-  std::chrono::milliseconds min_interval_;  // 100 ms: at most 10 frames a second
+  net::any_io_executor ex_;
+  net::steady_timer rest_timer_;
+  net::steady_timer sweep_timer_;
+  std::chrono::milliseconds min_interval_;
   metrics& metrics_;
   domain::programme prog_;
   std::map<domain::id_t, domain::board_event> events_;
@@ -64,8 +83,9 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::vector<domain::board_checkin> pending_recent_;
   bool pending_programme_ = false;
   std::int64_t pending_since_us_ = 0;  // the oldest commit the next update carries
-  bool timer_armed_ = false;
-  std::chrono::steady_clock::time_point last_flush_{};
+  bool fanning_out_ = false;  // a fan-out's writes are still being handed out or completing
+  bool resting_ = false;      // after a dear fan-out, or before the floor interval is up
+  clock::time_point last_flush_{};
   std::uint64_t version_ = 0;
   std::shared_ptr<std::string const> snapshot_cache_;
   // The per-minute chart: event → minute ("YYYY-MM-DDTHH:MM:00+08:00") → live check-ins,

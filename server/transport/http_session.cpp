@@ -78,6 +78,26 @@ net::awaitable<void> linger(Stream& stream) {
 
 }  // namespace
 
+namespace {
+
+// A plain board moves to the hub's own thread: its fan-out never runs on the I/O threads
+// that answer kiosks and staff. (Not a coroutine: GCC 12 mishandles init-captures in them.)
+void to_board_thread(beast::tcp_stream& stream, app& a, http::request<http::string_body> req) {
+  beast::error_code ec;
+  auto protocol = stream.socket().local_endpoint(ec).protocol();
+  if (ec) return;
+  auto fd = stream.socket().release(ec);
+  if (ec) return;
+  net::ip::tcp::socket moved(a.hub->executor());
+  moved.assign(protocol, fd, ec);
+  if (ec) return;
+  moved.set_option(net::socket_base::send_buffer_size(websocket_session<net::ip::tcp::socket>::send_buffer_bytes), ec);
+  auto session = std::make_shared<websocket_session<net::ip::tcp::socket>>(std::move(moved), a.hub, true);
+  net::post(a.hub->executor(), [session, req = std::move(req)]() mutable { session->run(std::move(req)); });
+}
+
+}  // namespace
+
 template <class Stream>
 net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
   auto& tcp = beast::get_lowest_layer(stream);
@@ -135,7 +155,12 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
       }
       a.counters.request("/api/v1/board/ws", 101);
       tcp.expires_never();
-      std::make_shared<websocket_session<Stream>>(std::move(stream), a.hub)->run(std::move(req));
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        to_board_thread(stream, a, std::move(req));
+      } else {
+        // TLS state stays with the I/O thread that holds it; the hub posts its frames there.
+        std::make_shared<websocket_session<Stream>>(std::move(stream), a.hub, false)->run(std::move(req));
+      }
       co_return;
     }
     // The writer may take a moment under load; the answer is still owed.

@@ -17,7 +17,7 @@ server::server(config cfg, domain::database& db, qiandao::metrics& m) : metrics_
   auto address = net::ip::make_address(cfg.listen_host);
   net::ip::tcp::endpoint ep(address, cfg.listen_port);
   app_ = std::make_unique<app>(std::move(cfg), metrics_, db);
-  app_->hub = std::make_shared<board_hub>(ioc_.get_executor(),
+  app_->hub = std::make_shared<board_hub>(board_ioc_.get_executor(),
                                           domain::load_board(*db.read(), board_hub::recent_kept),
                                           metrics_, std::chrono::milliseconds(app_->cfg.board_interval_ms));
   db.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
@@ -33,6 +33,11 @@ app& server::context() { return *app_; }
 
 void server::start() {
   listener_->start();
+  app_->hub->start();
+  board_thread_ = std::thread([this] {
+    auto guard = net::make_work_guard(board_ioc_);
+    board_ioc_.run();
+  });
   for (int i = 0; i < app_->cfg.io_threads; ++i) {
     threads_.emplace_back([this] {
       auto guard = net::make_work_guard(ioc_);
@@ -68,9 +73,11 @@ void server::stop() {
   while ((app_->in_flight.load() > 0 || app_->hub->connections() > 0) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ioc_.stop();
+  board_ioc_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  if (board_thread_.joinable()) board_thread_.join();
 }
 
 }  // namespace qiandao::transport

@@ -35,11 +35,14 @@ class server {
  private:
   qiandao::metrics& metrics_;
   boost::asio::io_context ioc_;
+  // The live boards' own thread: the hub and every plain board connection (board_hub.hpp).
+  boost::asio::io_context board_ioc_{1};
   std::unique_ptr<app> app_;
   std::unique_ptr<router> router_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::unique_ptr<listener> listener_;
   std::vector<std::thread> threads_;
+  std::thread board_thread_;
   bool stopped_ = false;
 };
 

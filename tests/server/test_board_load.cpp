@@ -125,9 +125,19 @@ TEST_CASE("50 boards follow 500 concurrent check-ins with gapless seq and exact 
     for (auto const& [id, n] : expected) CHECK(log.view.checked_in(id) == n);
     CHECK(log.view.totals["checked_in"] == tickets);
     CHECK(log.view.totals["registered"] == tickets);
-    // Coalesced: about ten frames a second at most (plus the snapshot and a little slack).
-    CHECK(static_cast<long>(log.frames.size()) <= ms / 100 + 3);
+    // Every check-in arrives once, in some update's `recent`; frames are coalesced by load,
+    // so there are never more updates than check-ins (commits of a batch share one).
+    std::size_t delivered = 0, updates = 0;
+    for (auto const& text : log.frames) {
+      auto f = json::parse(text);
+      if (f["type"] != "update") continue;
+      ++updates;
+      delivered += f["recent"].size();
+    }
+    CHECK(delivered == static_cast<std::size_t>(tickets));
+    CHECK(updates <= static_cast<std::size_t>(tickets));
   }
+  INFO("500 check-ins took " << ms << " ms");
 
   // Nothing on any frame of the first board identifies a person.
   std::string all;
