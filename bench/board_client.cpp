@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <atomic>
 #include <charconv>
 #include <string_view>
 #include <thread>
@@ -16,13 +17,137 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-bool committed_at(std::string_view frame, std::int64_t& us) {
-  // The hub's keys are sorted, so the field sits right after the seq prefix.
-  constexpr std::string_view key = "\"committed_at_us\":";
-  auto at = frame.substr(0, 64).find(key);
-  if (at == std::string_view::npos) return false;
-  auto start = frame.data() + at + key.size();
-  return std::from_chars(start, frame.data() + frame.size(), us).ec == std::errc{};
+namespace {
+
+// A tiny scanner for the frames' JSON: enough to skip any value and read the few fields the
+// accounting needs, without building a document (5,000 boards × frames a second).
+struct scanner {
+  char const* p;
+  char const* end;
+
+  void ws() {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  }
+  bool eat(char c) {
+    ws();
+    if (p < end && *p == c) {
+      ++p;
+      return true;
+    }
+    return false;
+  }
+  // At an opening quote: the string's raw text (escapes left as they are).
+  bool string(std::string_view& out) {
+    if (p >= end || *p != '"') return false;
+    char const* start = ++p;
+    while (p < end) {
+      if (*p == '\\') p += 2;
+      else if (*p == '"') break;
+      else ++p;
+    }
+    if (p >= end) return false;
+    out = std::string_view(start, static_cast<std::size_t>(p - start));
+    ++p;
+    return true;
+  }
+  bool skip() {
+    ws();
+    if (p >= end) return false;
+    if (*p == '"') {
+      std::string_view ignored;
+      return string(ignored);
+    }
+    if (*p == '{' || *p == '[') {
+      int depth = 0;
+      while (p < end) {
+        char c = *p;
+        if (c == '"') {
+          std::string_view ignored;
+          if (!string(ignored)) return false;
+          continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0) {
+          ++p;
+          return true;
+        }
+        ++p;
+      }
+      return false;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']') ++p;
+    return true;
+  }
+  bool integer(std::int64_t& v) {
+    ws();
+    auto r = std::from_chars(p, end, v);
+    if (r.ec != std::errc{}) return skip();
+    p = r.ptr;
+    return true;
+  }
+  // Calls f(key) at each key of the object here, positioned at its value; f must consume it.
+  template <class F>
+  bool object(F&& f) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    do {
+      ws();
+      std::string_view key;
+      if (!string(key) || !eat(':')) return false;
+      ws();
+      if (!f(key)) return false;
+    } while (eat(','));
+    return eat('}');
+  }
+  // The number of elements of the array here; -1 (the value skipped) when it is not one.
+  long array_length() {
+    ws();
+    if (p >= end || *p != '[') {
+      skip();
+      return -1;
+    }
+    ++p;
+    long n = 0;
+    if (eat(']')) return 0;
+    do {
+      if (!skip()) return -1;
+      ++n;
+    } while (eat(','));
+    return eat(']') ? n : -1;
+  }
+};
+
+}  // namespace
+
+bool parse_frame(std::string_view text, frame_info& out) {
+  scanner s{text.data(), text.data() + text.size()};
+  return s.object([&](std::string_view key) {
+    if (key == "type") {
+      std::string_view t;
+      if (!s.string(t)) return s.skip();
+      out.snapshot = t == "snapshot";
+      out.update = t == "update";
+      return true;
+    }
+    if (key == "committed_at_us") {
+      out.has_committed = true;
+      return s.integer(out.committed_us);
+    }
+    if (key == "recent") {
+      out.recent = s.array_length();
+      return s.p <= s.end;
+    }
+    if (key == "totals") {
+      return s.object([&](std::string_view k) {
+        if (k != "checked_in") return s.skip();
+        std::int64_t v = 0;
+        if (!s.integer(v)) return false;
+        out.checked_in = static_cast<long>(v);
+        return true;
+      });
+    }
+    return s.skip();
+  });
 }
 
 // One board. Its operations form a single chain (connect, handshake, read, read, …), so
@@ -53,6 +178,16 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
   std::vector<std::pair<std::int64_t, std::int64_t>> seen;
   long resyncs = 0;
   bool closed_by_server = false;
+  // Check-ins this board knows of: totals.checked_in of its last snapshot plus the "recent"
+  // entries of every update since (read from other threads by all_counted()).
+  std::atomic<long> counted{0};
+  long base = 0;          // counted at mark()
+  long last_total = -1;   // totals.checked_in of the last frame that had one
+  long long bytes = 0;
+  long frames = 0;
+  long long single_bytes = 0;
+  long single_frames = 0;
+  long bad_frames = 0;
 
  private:
   void on_connect(beast::error_code ec) {
@@ -75,14 +210,27 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
     if (ec) return fail(ec, "read");
     std::int64_t received = unix_now_us();
     std::string_view body(static_cast<char const*>(buffer_.data().data()), buffer_.size());
-    std::int64_t committed = 0;
-    if (committed_at(body, committed)) {
-      if (set_.recording()) seen.emplace_back(committed, received);
-    } else if (!got_snapshot_) {
-      got_snapshot_ = true;
-      set_.on_ready();
-    } else if (set_.recording()) {
-      ++resyncs;
+    frame_info f;
+    if (!parse_frame(body, f)) ++bad_frames;
+    bytes += static_cast<long long>(body.size());
+    ++frames;
+    if (f.checked_in >= 0) last_total = f.checked_in;
+    if (f.snapshot) {
+      counted.store(f.checked_in >= 0 ? f.checked_in : counted.load(std::memory_order_relaxed),
+                    std::memory_order_relaxed);
+      if (!got_snapshot_) {
+        got_snapshot_ = true;
+        set_.on_ready();
+      } else {
+        ++resyncs;
+      }
+    } else if (f.update) {
+      if (f.recent > 0) counted.fetch_add(f.recent, std::memory_order_relaxed);
+      if (f.recent == 1) {
+        single_bytes += static_cast<long long>(body.size());
+        ++single_frames;
+      }
+      if (f.has_committed && set_.recording()) seen.emplace_back(f.committed_us, received);
     }
     buffer_.consume(buffer_.size());
     read();
@@ -188,9 +336,42 @@ void board_set::sample_unread() {
   max_unread_ = std::max(max_unread_, sum);
 }
 
-board_stats board_set::collect() const {
+void board_set::mark() {
+  std::lock_guard lock(mutex_);
+  for (auto const& c : conns_) {
+    c->seen.clear();
+    c->resyncs = 0;
+    c->base = c->counted.load();
+    c->bytes = c->frames = c->single_bytes = c->single_frames = 0;
+  }
+  max_unread_ = 0;
+}
+
+bool board_set::all_counted(long made) const {
+  std::lock_guard lock(mutex_);
+  for (auto const& c : conns_)
+    if (c->counted.load(std::memory_order_relaxed) - c->base < made) return false;
+  return true;
+}
+
+std::chrono::milliseconds board_set::drain(long made, std::chrono::milliseconds limit) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto next_check = t0;
+  run_until(
+      [&] {
+        auto now = std::chrono::steady_clock::now();
+        if (now < next_check) return false;
+        next_check = now + std::chrono::milliseconds(50);
+        return all_counted(made);
+      },
+      limit);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+}
+
+board_stats board_set::collect(long made) const {
   std::lock_guard lock(mutex_);
   board_stats s;
+  long long single_bytes = 0;
   for (auto const& c : conns_) {
     for (auto [committed, received] : c->seen) {
       s.latency_ms.push_back(static_cast<double>(received - committed) / 1000.0);
@@ -201,7 +382,19 @@ board_stats board_set::collect() const {
     s.updates += static_cast<long>(c->seen.size());
     s.resyncs += c->resyncs;
     s.closed += c->closed_by_server ? 1 : 0;
+    long got = c->counted.load() - c->base;
+    ++s.boards;
+    s.delivered += std::min(got, made);
+    if (got < made) ++s.short_boards;
+    if (got > made) ++s.over_boards;
+    if (c->last_total >= 0 && c->last_total != c->counted.load()) ++s.totals_disagree;
+    s.bad_frames += c->bad_frames;
+    s.bytes += c->bytes;
+    s.all_frames += c->frames;
+    single_bytes += c->single_bytes;
+    s.single_frames += c->single_frames;
   }
+  s.single_frame_bytes = s.single_frames > 0 ? static_cast<double>(single_bytes) / static_cast<double>(s.single_frames) : 0;
   std::sort(s.latency_ms.begin(), s.latency_ms.end());
   return s;
 }
