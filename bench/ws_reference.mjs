@@ -12,7 +12,7 @@ const entry = { at: '2026-01-01T09:00:00+08:00', event_id: 1, name: 'A***', unit
 let fired = 0;
 const server = http.createServer((req, res) => {
   const t = Number(new URL(req.url, 'http://x').searchParams.get('t'));
-  if (req.method !== 'POST' || !t) return res.writeHead(404).end();
+  if (req.method !== 'POST' || !t) { console.error(req.method, req.url); return res.writeHead(404).end(); }
   fired += 1;
   const frame = { seq: fired, committed_at_us: t, events: [], recent: [entry], totals: totals(fired), type: 'update' };
   let text = JSON.stringify({ ...frame, pad: '' });
