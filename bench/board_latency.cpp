@@ -183,6 +183,7 @@ struct measured {
   double wall = 0;
   double client_cpu = 0, client_wait = 0;  // % of one core, the board client threads together
   long long server_ticks = 0;
+  double server_wait = 0;  // % of the time the server's threads together waited for a CPU
   server_cpu cpu;  // Qiandao's threads
   long made = 0;
   std::chrono::milliseconds drain{};
@@ -213,6 +214,10 @@ measured drive(target const& t, board_set* boards, int conns, double rate, doubl
   auto cpu1 = thread_times(t.srv.pid);
   m.server_ticks = process_ticks(t.srv.pid) - ticks0;
   m.cpu = server_threads(cpu0, cpu1, m.wall);
+  for (auto const& [tid, t1] : cpu1) {
+    auto it = cpu0.find(tid);
+    m.server_wait += static_cast<double>(t1.wait_ns - (it == cpu0.end() ? 0 : it->second.wait_ns)) / 1e7 / m.wall;
+  }
   if (boards) {
     auto client1 = boards->client_time();
     m.client_cpu = static_cast<double>(client1.cpu_ns - client0.cpu_ns) / 1e7 / m.wall;
@@ -280,7 +285,8 @@ double latency_row(args const& a, target const& t, board_set& boards, long rate,
   if (t.qiandao())
     std::printf("         server: %s\n", describe(m.cpu).c_str());
   else
-    std::printf("         reference: %.0f%% CPU (one Node thread)\n", ticks_to_percent(static_cast<long>(m.server_ticks), m.wall));
+    std::printf("         reference: %.0f%% CPU (+%.0f%% waiting for a CPU; Node, one event-loop thread)\n",
+                ticks_to_percent(static_cast<long>(m.server_ticks), m.wall), m.server_wait);
   auto key = "board_" + t.who + "_r" + std::to_string(rate) + "_n" + std::to_string(n) + "_";
   report_boards(key, boards, s, m, a.client_threads, what);
   result(key + "conn_p50_ms", percentile(conn, 0.5));
@@ -291,6 +297,7 @@ double latency_row(args const& a, target const& t, board_set& boards, long rate,
   result(key + "partial_frames", static_cast<double>(partial));
   result(key + "rate", achieved);
   result(key + "server_cpu", ticks_to_percent(static_cast<long>(m.server_ticks), m.wall));
+  result(key + "server_wait", m.server_wait);
   if (t.qiandao()) {
     result(key + "io_cpu", m.cpu.io);
     result(key + "io_wait", m.cpu.io_wait);

@@ -103,8 +103,8 @@ END {
       if (!has(k "last_p99_ms")) { row(name, "n/a", ""); continue }
       row(name, sprintf("conn p50 %s p99 %s; last board p50 %s p99 %s ms", ms(v(k "conn_p50_ms")), ms(v(k "conn_p99_ms")),
                         ms(v(k "last_p50_ms")), ms(v(k "last_p99_ms"))),
-          sprintf("at %s/s; deliveries %s of %s (%d short); %d resyncs; client %.0f%%+%.0f%% CPU, unread <= %.1f MB%s",
-                  group(v(k "rate")), group(v(k "delivered")), group(v(k "expected")), v(k "short_boards"), v(k "resyncs"),
+          sprintf("at %s/s%s; deliveries %s of %s (%d short); %d resyncs; client %.0f%%+%.0f%% CPU, unread <= %.1f MB%s",
+                  group(v(k "rate")), v(k "rate") < 0.9 * r ? " (RATE NOT REACHED)" : "", group(v(k "delivered")), group(v(k "expected")), v(k "short_boards"), v(k "resyncs"),
                   v(k "client_cpu"), v(k "client_wait"), v(k "client_unread_mb"), v(k "client_bound") ? " CLIENT-BOUND" : ""))
     }
   }
@@ -197,8 +197,10 @@ END {
     target("last board p99 <= reference, " group(n) " boards, " r "/s",
            sprintf("%s vs %s ms", ok_q ? ms(v(q "last_p99_ms")) : "n/a", ok_f ? ms(v(f "last_p99_ms")) : "n/a"),
            ok_q && ok_f, v(q "last_p99_ms") <= v(f "last_p99_ms") && v(q "short_boards") == 0,
-           sprintf("Qiandao %d boards short, %d resyncs; reference %d short%s", v(q "short_boards"), v(q "resyncs"),
-                   v(f "short_boards"), v(q "client_bound") || v(f "client_bound") ? "; CLIENT-BOUND: read with care" : ""))
+           sprintf("Qiandao %d boards short, %d resyncs; reference %d short, %.0f%% CPU +%.0f%% waiting%s%s", v(q "short_boards"), v(q "resyncs"),
+                   v(f "short_boards"), v(f "server_cpu"), v(f "server_wait"),
+                   v(q "rate") < 0.9 * r || v(f "rate") < 0.9 * r ? sprintf("; rate reached %s / %s", group(v(q "rate")), group(v(f "rate"))) : "",
+                   v(q "client_bound") || v(f "client_bound") ? "; CLIENT-BOUND: read with care" : ""))
   }
   if (nr == 0) target("last board p99 <= reference", "n/a", 0, 0, "")
   k = "kiosk_b" kb "_"; k0 = "kiosk_b0_"

@@ -17,7 +17,8 @@ const server = http.createServer((req, res) => {
   const frame = { seq: fired, committed_at_us: t, events: [], recent: [entry], totals: totals(fired), type: 'update' };
   let text = JSON.stringify({ ...frame, pad: '' });
   text = JSON.stringify({ ...frame, pad: 'x'.repeat(Math.max(0, frameBytes - text.length)) });
-  for (const ws of wss.clients) ws.send(text);
+  const data = Buffer.from(text); // encoded once; each board gets the same bytes
+  for (const ws of wss.clients) ws.send(data, { binary: false });
   res.writeHead(201).end();
 });
 const wss = new WebSocketServer({ server, path: '/api/v1/board/ws' });
