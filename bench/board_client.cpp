@@ -158,20 +158,19 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
 
   void start(int port) {
     port_ = port;
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
     net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
-    beast::get_lowest_layer(ws_).async_connect(ep, beast::bind_front_handler(&board_conn::on_connect, shared_from_this()));
+    ws_.next_layer().async_connect(ep, beast::bind_front_handler(&board_conn::on_connect, shared_from_this()));
   }
 
   std::size_t unread() {
     beast::error_code ec;
-    return beast::get_lowest_layer(ws_).socket().available(ec);
+    return ws_.next_layer().available(ec);
   }
 
   void close() {
     closing_ = true;
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().close(ignored);
   }
 
   // (committed_at_us, receive time) of every update read while recording.
@@ -192,9 +191,14 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
  private:
   void on_connect(beast::error_code ec) {
     if (ec) return fail(ec, "connect");
-    beast::get_lowest_layer(ws_).expires_never();
-    // The server pings; the stream answers while a read is pending.
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    // The server pings; the stream answers while a read is pending. No idle timer of our own
+    // (a plain socket, not beast::tcp_stream, and no idle timeout): nothing re-armed per frame,
+    // the client's cost per frame stays small. The handshake is bounded.
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::seconds(30);
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    ws_.set_option(t);
     ws_.async_handshake("127.0.0.1:" + std::to_string(port_), "/api/v1/board/ws",
                         beast::bind_front_handler(&board_conn::on_handshake, shared_from_this()));
   }
@@ -242,7 +246,7 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
     closed_by_server = true;
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<net::ip::tcp::socket> ws_;
   board_set& set_;
   beast::flat_buffer buffer_;
   int port_ = 0;
@@ -251,7 +255,12 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
 };
 
 board_set::board_set(int port, int threads)
-    : ioc_(threads), guard_(ioc_.get_executor()), port_(port), threads_(std::max(1, threads)) {}
+    : port_(port), threads_(std::max(1, threads)) {
+  for (int i = 0; i < threads_; ++i) {
+    iocs_.push_back(std::make_unique<net::io_context>(1));
+    guards_.push_back(net::make_work_guard(*iocs_.back()));
+  }
+}
 
 board_set::~board_set() { close_all(); }
 
@@ -259,7 +268,7 @@ void board_set::start_more() {
   while (to_start_ > 0 && in_handshake_ < 128) {
     --to_start_;
     ++in_handshake_;
-    auto c = std::make_shared<board_conn>(ioc_, *this);
+    auto c = std::make_shared<board_conn>(*iocs_[next_ioc_++ % iocs_.size()], *this);
     conns_.push_back(c);
     c->start(port_);
   }
@@ -301,14 +310,14 @@ void board_set::run_until(std::function<bool()> const& done, std::chrono::millis
   std::atomic<bool> stop{false};
   std::vector<std::thread> helpers;
   for (int i = 1; i < threads_; ++i)
-    helpers.emplace_back([this, &stop] {
+    helpers.emplace_back([this, &stop, &ioc = *iocs_[static_cast<std::size_t>(i)]] {
       auto t0 = this_thread_time();
-      while (!stop) ioc_.run_one_for(std::chrono::milliseconds(50));
+      while (!stop) ioc.run_one_for(std::chrono::milliseconds(50));
       add_time(t0);
     });
   auto t0 = this_thread_time();
   while (!done() && std::chrono::steady_clock::now() < deadline) {
-    ioc_.run_one_for(std::chrono::milliseconds(50));
+    iocs_[0]->run_one_for(std::chrono::milliseconds(50));
     if (recording()) sample_unread();
   }
   stop = true;
@@ -409,7 +418,7 @@ void board_set::close_all() {
   }
   ready_ = 0;
   failed_ = 0;
-  ioc_.poll();  // let the aborted reads finish so the connections are freed
+  for (auto& ioc : iocs_) ioc->poll();  // let the aborted reads finish so the connections are freed
 }
 
 }  // namespace qiandao::bench

@@ -1,5 +1,5 @@
 #pragma once
-// Many board WebSocket connections on one io_context, run by one or more client threads.
+// Many board WebSocket connections on one or more client threads (an io_context each).
 // Every update frame carries "committed_at_us" (Unix µs when the commit behind its oldest
 // change returned); each connection keeps (committed_at_us, receive time) for every update,
 // and collect() turns them into per-connection latencies and, per frame, the latest arrival
@@ -104,8 +104,11 @@ class board_set {
   void start_more();  // with mutex_ held
   void sample_unread();
 
-  boost::asio::io_context ioc_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  // One io_context per client thread, the boards dealt out in turn: no scheduler shared
+  // between threads (cheaper per frame than one io_context run by several threads).
+  std::vector<std::unique_ptr<boost::asio::io_context>> iocs_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  std::size_t next_ioc_ = 0;  // with mutex_ held
   int port_;
   int threads_;
   std::atomic<bool> recording_{false};

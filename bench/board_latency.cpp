@@ -239,8 +239,9 @@ void report_boards(std::string const& key, board_set const& boards, board_stats 
   bool client_bound = busy >= 90 || unread_mb >= 1;
   std::printf("         resyncs %ld, boards closed by the server %ld, totals ≠ count on %ld boards, unreadable frames %ld\n",
               s.resyncs, s.closed, s.totals_disagree, s.bad_frames);
-  std::printf("         board client: %.0f%% CPU (+%.0f%% waiting for a CPU) on %d threads, %.1f MB/s, at most %.1f MB unread%s\n",
-              m.client_cpu, m.client_wait, client_threads, static_cast<double>(s.bytes) / 1e6 / m.wall, unread_mb,
+  double us_per_frame = s.all_frames > 0 ? m.client_cpu * m.wall * 1e4 / static_cast<double>(s.all_frames) : 0;
+  std::printf("         board client: %.0f%% CPU (+%.0f%% waiting for a CPU) on %d threads, %.1f MB/s, %.1f us CPU a frame, at most %.1f MB unread%s\n",
+              m.client_cpu, m.client_wait, client_threads, static_cast<double>(s.bytes) / 1e6 / m.wall, us_per_frame, unread_mb,
               client_bound ? "  << the client was (partly) the bottleneck" : "");
   result(key + "made", static_cast<double>(m.made));
   result(key + "delivered", static_cast<double>(s.delivered));
@@ -252,6 +253,7 @@ void report_boards(std::string const& key, board_set const& boards, board_stats 
   result(key + "client_cpu", m.client_cpu);
   result(key + "client_wait", m.client_wait);
   result(key + "client_unread_mb", unread_mb);
+  result(key + "client_us_per_frame", us_per_frame);
   result(key + "client_bound", client_bound ? 1 : 0);
 }
 
@@ -315,6 +317,7 @@ void kiosk_row(args const& a, target const& t, board_set* boards) {
               a.kiosk_conns, n, rate, percentile(k.r.latency_ms, 0.5), percentile(k.r.latency_ms, 0.99),
               k.r.errors + k.r.unfinished, describe_statuses(k.r).c_str());
   std::printf("         server: %s\n", describe(m.cpu).c_str());
+  if (t.next_code && t.next_code->load() >= t.f->codes.size()) std::printf("         (ran out of tickets: the row ended early)\n");
   auto key = "kiosk_b" + std::to_string(n) + "_";
   result(key + "rps", rate);
   result(key + "p50_ms", percentile(k.r.latency_ms, 0.5));
