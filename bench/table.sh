@@ -84,7 +84,7 @@ END {
         has(k "io_cpu") ? sprintf("I/O thread %.0f%% CPU, +%.0f%% waiting for a CPU", v(k "io_cpu"), v(k "io_wait")) : "")
   }
   }
-  section("Live board (bench/board_latency: one board client, epoll via Asio; the reference is Node ws, bench/ws_reference.mjs)")
+  section("Live board (bench/board_latency: one board client, 2 threads, epoll via Asio; the reference is Node ws, bench/ws_reference.mjs)")
   # Board rows: board_<qd|ref>_r<rate>_n<boards>_<figure>
   nr = 0; nb = 0
   for (key in R) if (key ~ /^board_(qd|ref)_r[0-9]+_n[0-9]+_last_p99_ms$/) {
