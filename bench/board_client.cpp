@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <atomic>
 #include <charconv>
 #include <string_view>
 #include <thread>
@@ -16,13 +17,137 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-bool committed_at(std::string_view frame, std::int64_t& us) {
-  // The hub's keys are sorted, so the field sits right after the seq prefix.
-  constexpr std::string_view key = "\"committed_at_us\":";
-  auto at = frame.substr(0, 64).find(key);
-  if (at == std::string_view::npos) return false;
-  auto start = frame.data() + at + key.size();
-  return std::from_chars(start, frame.data() + frame.size(), us).ec == std::errc{};
+namespace {
+
+// A tiny scanner for the frames' JSON: enough to skip any value and read the few fields the
+// accounting needs, without building a document (5,000 boards × frames a second).
+struct scanner {
+  char const* p;
+  char const* end;
+
+  void ws() {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  }
+  bool eat(char c) {
+    ws();
+    if (p < end && *p == c) {
+      ++p;
+      return true;
+    }
+    return false;
+  }
+  // At an opening quote: the string's raw text (escapes left as they are).
+  bool string(std::string_view& out) {
+    if (p >= end || *p != '"') return false;
+    char const* start = ++p;
+    while (p < end) {
+      if (*p == '\\') p += 2;
+      else if (*p == '"') break;
+      else ++p;
+    }
+    if (p >= end) return false;
+    out = std::string_view(start, static_cast<std::size_t>(p - start));
+    ++p;
+    return true;
+  }
+  bool skip() {
+    ws();
+    if (p >= end) return false;
+    if (*p == '"') {
+      std::string_view ignored;
+      return string(ignored);
+    }
+    if (*p == '{' || *p == '[') {
+      int depth = 0;
+      while (p < end) {
+        char c = *p;
+        if (c == '"') {
+          std::string_view ignored;
+          if (!string(ignored)) return false;
+          continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0) {
+          ++p;
+          return true;
+        }
+        ++p;
+      }
+      return false;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']') ++p;
+    return true;
+  }
+  bool integer(std::int64_t& v) {
+    ws();
+    auto r = std::from_chars(p, end, v);
+    if (r.ec != std::errc{}) return skip();
+    p = r.ptr;
+    return true;
+  }
+  // Calls f(key) at each key of the object here, positioned at its value; f must consume it.
+  template <class F>
+  bool object(F&& f) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    do {
+      ws();
+      std::string_view key;
+      if (!string(key) || !eat(':')) return false;
+      ws();
+      if (!f(key)) return false;
+    } while (eat(','));
+    return eat('}');
+  }
+  // The number of elements of the array here; -1 (the value skipped) when it is not one.
+  long array_length() {
+    ws();
+    if (p >= end || *p != '[') {
+      skip();
+      return -1;
+    }
+    ++p;
+    long n = 0;
+    if (eat(']')) return 0;
+    do {
+      if (!skip()) return -1;
+      ++n;
+    } while (eat(','));
+    return eat(']') ? n : -1;
+  }
+};
+
+}  // namespace
+
+bool parse_frame(std::string_view text, frame_info& out) {
+  scanner s{text.data(), text.data() + text.size()};
+  return s.object([&](std::string_view key) {
+    if (key == "type") {
+      std::string_view t;
+      if (!s.string(t)) return s.skip();
+      out.snapshot = t == "snapshot";
+      out.update = t == "update";
+      return true;
+    }
+    if (key == "committed_at_us") {
+      out.has_committed = true;
+      return s.integer(out.committed_us);
+    }
+    if (key == "recent") {
+      out.recent = s.array_length();
+      return s.p <= s.end;
+    }
+    if (key == "totals") {
+      return s.object([&](std::string_view k) {
+        if (k != "checked_in") return s.skip();
+        std::int64_t v = 0;
+        if (!s.integer(v)) return false;
+        out.checked_in = static_cast<long>(v);
+        return true;
+      });
+    }
+    return s.skip();
+  });
 }
 
 // One board. Its operations form a single chain (connect, handshake, read, read, …), so
@@ -33,33 +158,47 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
 
   void start(int port) {
     port_ = port;
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
     net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
-    beast::get_lowest_layer(ws_).async_connect(ep, beast::bind_front_handler(&board_conn::on_connect, shared_from_this()));
+    ws_.next_layer().async_connect(ep, beast::bind_front_handler(&board_conn::on_connect, shared_from_this()));
   }
 
   std::size_t unread() {
     beast::error_code ec;
-    return beast::get_lowest_layer(ws_).socket().available(ec);
+    return ws_.next_layer().available(ec);
   }
 
   void close() {
     closing_ = true;
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().close(ignored);
   }
 
   // (committed_at_us, receive time) of every update read while recording.
   std::vector<std::pair<std::int64_t, std::int64_t>> seen;
   long resyncs = 0;
   bool closed_by_server = false;
+  // Check-ins this board knows of: totals.checked_in of its last snapshot plus the "recent"
+  // entries of every update since (read from other threads by all_counted()).
+  std::atomic<long> counted{0};
+  long base = 0;          // counted at mark()
+  long last_total = -1;   // totals.checked_in of the last frame that had one
+  long long bytes = 0;
+  long frames = 0;
+  long long single_bytes = 0;
+  long single_frames = 0;
+  long bad_frames = 0;
 
  private:
   void on_connect(beast::error_code ec) {
     if (ec) return fail(ec, "connect");
-    beast::get_lowest_layer(ws_).expires_never();
-    // The server pings; the stream answers while a read is pending.
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    // The server pings; the stream answers while a read is pending. No idle timer of our own
+    // (a plain socket, not beast::tcp_stream, and no idle timeout): nothing re-armed per frame,
+    // the client's cost per frame stays small. The handshake is bounded.
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::seconds(30);
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    ws_.set_option(t);
     ws_.async_handshake("127.0.0.1:" + std::to_string(port_), "/api/v1/board/ws",
                         beast::bind_front_handler(&board_conn::on_handshake, shared_from_this()));
   }
@@ -75,14 +214,27 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
     if (ec) return fail(ec, "read");
     std::int64_t received = unix_now_us();
     std::string_view body(static_cast<char const*>(buffer_.data().data()), buffer_.size());
-    std::int64_t committed = 0;
-    if (committed_at(body, committed)) {
-      if (set_.recording()) seen.emplace_back(committed, received);
-    } else if (!got_snapshot_) {
-      got_snapshot_ = true;
-      set_.on_ready();
-    } else if (set_.recording()) {
-      ++resyncs;
+    frame_info f;
+    if (!parse_frame(body, f)) ++bad_frames;
+    bytes += static_cast<long long>(body.size());
+    ++frames;
+    if (f.checked_in >= 0) last_total = f.checked_in;
+    if (f.snapshot) {
+      counted.store(f.checked_in >= 0 ? f.checked_in : counted.load(std::memory_order_relaxed),
+                    std::memory_order_relaxed);
+      if (!got_snapshot_) {
+        got_snapshot_ = true;
+        set_.on_ready();
+      } else {
+        ++resyncs;
+      }
+    } else if (f.update) {
+      if (f.recent > 0) counted.fetch_add(f.recent, std::memory_order_relaxed);
+      if (f.recent == 1) {
+        single_bytes += static_cast<long long>(body.size());
+        ++single_frames;
+      }
+      if (f.has_committed && set_.recording()) seen.emplace_back(f.committed_us, received);
     }
     buffer_.consume(buffer_.size());
     read();
@@ -94,7 +246,7 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
     closed_by_server = true;
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<net::ip::tcp::socket> ws_;
   board_set& set_;
   beast::flat_buffer buffer_;
   int port_ = 0;
@@ -103,7 +255,12 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
 };
 
 board_set::board_set(int port, int threads)
-    : ioc_(threads), guard_(ioc_.get_executor()), port_(port), threads_(std::max(1, threads)) {}
+    : port_(port), threads_(std::max(1, threads)) {
+  for (int i = 0; i < threads_; ++i) {
+    iocs_.push_back(std::make_unique<net::io_context>(1));
+    guards_.push_back(net::make_work_guard(*iocs_.back()));
+  }
+}
 
 board_set::~board_set() { close_all(); }
 
@@ -111,7 +268,7 @@ void board_set::start_more() {
   while (to_start_ > 0 && in_handshake_ < 128) {
     --to_start_;
     ++in_handshake_;
-    auto c = std::make_shared<board_conn>(ioc_, *this);
+    auto c = std::make_shared<board_conn>(*iocs_[next_ioc_++ % iocs_.size()], *this);
     conns_.push_back(c);
     c->start(port_);
   }
@@ -153,14 +310,14 @@ void board_set::run_until(std::function<bool()> const& done, std::chrono::millis
   std::atomic<bool> stop{false};
   std::vector<std::thread> helpers;
   for (int i = 1; i < threads_; ++i)
-    helpers.emplace_back([this, &stop] {
+    helpers.emplace_back([this, &stop, &ioc = *iocs_[static_cast<std::size_t>(i)]] {
       auto t0 = this_thread_time();
-      while (!stop) ioc_.run_one_for(std::chrono::milliseconds(50));
+      while (!stop) ioc.run_one_for(std::chrono::milliseconds(50));
       add_time(t0);
     });
   auto t0 = this_thread_time();
   while (!done() && std::chrono::steady_clock::now() < deadline) {
-    ioc_.run_one_for(std::chrono::milliseconds(50));
+    iocs_[0]->run_one_for(std::chrono::milliseconds(50));
     if (recording()) sample_unread();
   }
   stop = true;
@@ -188,9 +345,42 @@ void board_set::sample_unread() {
   max_unread_ = std::max(max_unread_, sum);
 }
 
-board_stats board_set::collect() const {
+void board_set::mark() {
+  std::lock_guard lock(mutex_);
+  for (auto const& c : conns_) {
+    c->seen.clear();
+    c->resyncs = 0;
+    c->base = c->counted.load();
+    c->bytes = c->frames = c->single_bytes = c->single_frames = 0;
+  }
+  max_unread_ = 0;
+}
+
+bool board_set::all_counted(long made) const {
+  std::lock_guard lock(mutex_);
+  for (auto const& c : conns_)
+    if (c->counted.load(std::memory_order_relaxed) - c->base < made) return false;
+  return true;
+}
+
+std::chrono::milliseconds board_set::drain(long made, std::chrono::milliseconds limit) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto next_check = t0;
+  run_until(
+      [&] {
+        auto now = std::chrono::steady_clock::now();
+        if (now < next_check) return false;
+        next_check = now + std::chrono::milliseconds(50);
+        return all_counted(made);
+      },
+      limit);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+}
+
+board_stats board_set::collect(long made) const {
   std::lock_guard lock(mutex_);
   board_stats s;
+  long long single_bytes = 0;
   for (auto const& c : conns_) {
     for (auto [committed, received] : c->seen) {
       s.latency_ms.push_back(static_cast<double>(received - committed) / 1000.0);
@@ -201,7 +391,19 @@ board_stats board_set::collect() const {
     s.updates += static_cast<long>(c->seen.size());
     s.resyncs += c->resyncs;
     s.closed += c->closed_by_server ? 1 : 0;
+    long got = c->counted.load() - c->base;
+    ++s.boards;
+    s.delivered += std::min(got, made);
+    if (got < made) ++s.short_boards;
+    if (got > made) ++s.over_boards;
+    if (c->last_total >= 0 && c->last_total != c->counted.load()) ++s.totals_disagree;
+    s.bad_frames += c->bad_frames;
+    s.bytes += c->bytes;
+    s.all_frames += c->frames;
+    single_bytes += c->single_bytes;
+    s.single_frames += c->single_frames;
   }
+  s.single_frame_bytes = s.single_frames > 0 ? static_cast<double>(single_bytes) / static_cast<double>(s.single_frames) : 0;
   std::sort(s.latency_ms.begin(), s.latency_ms.end());
   return s;
 }
@@ -216,7 +418,7 @@ void board_set::close_all() {
   }
   ready_ = 0;
   failed_ = 0;
-  ioc_.poll();  // let the aborted reads finish so the connections are freed
+  for (auto& ioc : iocs_) ioc->poll();  // let the aborted reads finish so the connections are freed
 }
 
 }  // namespace qiandao::bench

@@ -1,5 +1,5 @@
 #pragma once
-// Many board WebSocket connections on one io_context, run by one or more client threads.
+// Many board WebSocket connections on one or more client threads (an io_context each).
 // Every update frame carries "committed_at_us" (Unix µs when the commit behind its oldest
 // change returned); each connection keeps (committed_at_us, receive time) for every update,
 // and collect() turns them into per-connection latencies and, per frame, the latest arrival
@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,17 @@
 #include "harness.hpp"
 
 namespace qiandao::bench {
+
+// What one frame says, read by a small scanner of the top-level keys (any order): its type,
+// committed_at_us (updates), how many entries its "recent" holds and totals.checked_in.
+struct frame_info {
+  bool snapshot = false, update = false;
+  bool has_committed = false;
+  std::int64_t committed_us = 0;
+  long recent = -1;      // -1: no "recent" array
+  long checked_in = -1;  // -1: no totals.checked_in
+};
+bool parse_frame(std::string_view text, frame_info& out);
 
 struct board_stats {
   std::vector<double> latency_ms;  // every connection's every update frame
@@ -30,6 +42,18 @@ struct board_stats {
   long updates = 0;
   long resyncs = 0;  // snapshots after a connection's first: the server dropped its backlog
   long closed = 0;   // connections the server ended
+  // Accounting since mark(), per board: check-ins counted (the sum of "recent" lengths of its
+  // updates; after a snapshot, re-based on totals.checked_in) against those made.
+  long boards = 0;
+  long long delivered = 0;  // sum over boards of min(counted, made)
+  long short_boards = 0;    // counted fewer than were made
+  long over_boards = 0;     // counted more (another writer, or a frame counted twice)
+  long totals_disagree = 0; // boards whose last totals.checked_in differs from their count
+  long bad_frames = 0;      // frames the scanner could not read to the end
+  long long bytes = 0;      // every frame's payload bytes
+  long all_frames = 0;      // every frame (updates and snapshots)
+  double single_frame_bytes = 0;  // mean size of updates that carry exactly one check-in
+  long single_frames = 0;
 };
 
 class board_conn;
@@ -48,8 +72,17 @@ class board_set {
   // Updates are kept only while recording.
   void record(bool on) { recording_ = on; }
   [[nodiscard]] bool recording() const { return recording_.load(std::memory_order_relaxed); }
-  // Merges what every connection saw; call between runs.
-  [[nodiscard]] board_stats collect() const;
+  // Starts a run: forgets what was recorded, and takes every board's count as its baseline.
+  // Call between runs (no client thread running).
+  void mark();
+  // Merges what every connection saw since mark(); MADE is how many check-ins (or fired
+  // frames) the run made, each board should have counted exactly that many. Between runs.
+  [[nodiscard]] board_stats collect(long made) const;
+  // True when every board has counted at least MADE since mark() (any thread; cheap enough
+  // to call every 50 ms).
+  [[nodiscard]] bool all_counted(long made) const;
+  // Runs until all_counted(made) or LIMIT; returns the time it took.
+  std::chrono::milliseconds drain(long made, std::chrono::milliseconds limit);
   // Closes every socket (no close handshake: the server sees a reset or EOF).
   void close_all();
 
@@ -58,6 +91,7 @@ class board_set {
   // While recording: the most bytes the kernel held unread for this client, summed over all
   // sockets, sampled every 250 ms. Large means the client, not the server, is behind.
   [[nodiscard]] long long max_unread() const { return max_unread_; }
+  [[nodiscard]] long ready() const { return ready_; }
 
   // CPU and run-queue wait of the client threads, summed over every run so far.
   [[nodiscard]] thread_time client_time() const { return {client_cpu_ns_.load(), client_wait_ns_.load()}; }
@@ -70,8 +104,11 @@ class board_set {
   void start_more();  // with mutex_ held
   void sample_unread();
 
-  boost::asio::io_context ioc_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  // One io_context per client thread, the boards dealt out in turn: no scheduler shared
+  // between threads (cheaper per frame than one io_context run by several threads).
+  std::vector<std::unique_ptr<boost::asio::io_context>> iocs_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  std::size_t next_ioc_ = 0;  // with mutex_ held
   int port_;
   int threads_;
   std::atomic<bool> recording_{false};
@@ -87,7 +124,5 @@ class board_set {
   std::chrono::steady_clock::time_point last_sample_{};
 };
 
-// Reads committed_at_us from an update frame's text; false for a snapshot.
-bool committed_at(std::string_view frame, std::int64_t& us);
 
 }  // namespace qiandao::bench

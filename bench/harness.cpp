@@ -50,7 +50,7 @@ namespace {
   argv.push_back(const_cast<char*>(bin.c_str()));
   for (auto const& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  execv(bin.c_str(), argv.data());
+  execvp(bin.c_str(), argv.data());
   _exit(127);
 }
 
@@ -79,17 +79,22 @@ int wait_for_port(int fd, steady::time_point deadline) {
 
 server_process start_server(std::string const& bin, std::string const& db,
                             std::vector<std::string> const& extra, std::string const& log) {
-  std::vector<std::string> args{"serve", "--db", db, "--listen", "127.0.0.1:0"};
-  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<std::string> argv{bin, "serve", "--db", db, "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return start_command(argv, log.empty() ? db + ".server.log" : log);
+}
+
+server_process start_command(std::vector<std::string> const& argv, std::string const& log) {
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
   server_process p;
-  p.log_path = log.empty() ? db + ".server.log" : log;
+  p.log_path = log;
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe");
   auto t0 = steady::now();
   p.pid = fork();
   if (p.pid == 0) {
     close(out[0]);
-    exec_server(bin, args, out[1], p.log_path);
+    exec_server(argv[0], args, out[1], p.log_path);
   }
   close(out[1]);
   p.stdout_fd = out[0];
@@ -97,7 +102,7 @@ server_process start_server(std::string const& bin, std::string const& db,
   p.startup_ms = std::chrono::duration<double, std::milli>(steady::now() - t0).count();
   if (p.port == 0) {
     stop_server(p);
-    throw std::runtime_error("the server did not print its listening line within 60 s (see " + p.log_path + ")");
+    throw std::runtime_error(argv[0] + " did not print its listening line within 60 s (see " + p.log_path + ")");
   }
   return p;
 }

@@ -30,6 +30,9 @@ struct server_process {
 // within 60 s.
 server_process start_server(std::string const& bin, std::string const& db,
                             std::vector<std::string> const& extra = {}, std::string const& log = {});
+// Any other server that prints "listening on http://HOST:PORT" on stdout when ready (the
+// reference board broadcaster): ARGV[0] is the program (looked up in PATH), its stderr to LOG.
+server_process start_command(std::vector<std::string> const& argv, std::string const& log);
 // SIGTERM, then SIGKILL if it has not exited within 20 s. Returns the exit status text.
 std::string stop_server(server_process& p);
 // Stops the server on every way out of a scope, exceptions included.

@@ -69,6 +69,7 @@ class conn : public std::enable_shared_from_this<conn> {
 
   void send() {
     ++sent_;
+    if (o_.stamp) o_.stamp(req_);
     sent_at_ = steady::now();
     stream_.expires_after(std::chrono::seconds(10));
     http::async_write(stream_, req_, beast::bind_front_handler(&conn::on_write, shared_from_this()));

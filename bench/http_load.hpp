@@ -23,6 +23,9 @@ struct load_options {
   // Fills the next request for connection N; false when there is nothing more to send.
   // Called from the client threads at once: must be thread-safe.
   std::function<bool(std::size_t conn, request& req)> next;
+  // Optional: called just before each request is written (after any pacing wait), e.g. to
+  // put the send time in it.
+  std::function<void(request& req)> stamp;
 };
 
 struct load_result {

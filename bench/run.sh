@@ -13,10 +13,12 @@
 # build/bench/bench-last.log.
 #
 # Knobs (environment): BENCH_BIN (measure another qiandao binary), BENCH_SECONDS (per load
-# level and per pgbench run, default 5), BENCH_BOARD_SECONDS (per board count, default 8),
+# level and per pgbench run, default 5), BENCH_BOARD_RATES (paced check-ins/s of the board
+# rows, default 10,200), BENCH_BOARD_SECONDS (each board row, per rate, default 8,4),
 # BENCH_BOARDS (default 100,1000,5000), BENCH_PG_TICKETS (tickets in the PostgreSQL fixture,
-# default 100000), BENCH_ONLY=postgresql (only the PostgreSQL section; the default runs
-# everything).
+# default 100000), BENCH_ONLY=postgresql (only the PostgreSQL section) or BENCH_ONLY=board
+# (only the board step: memory, kiosks vs boards, board latency, the reference broadcaster);
+# the default runs everything.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,7 +26,8 @@ BUILD=build/bench
 BIN=${BENCH_BIN:-$BUILD/server/qiandao}
 TOOLS=$BUILD/bench
 LEVEL_SECONDS=${BENCH_SECONDS:-5}
-BOARD_SECONDS=${BENCH_BOARD_SECONDS:-8}
+BOARD_SECONDS=${BENCH_BOARD_SECONDS:-8,4}
+BOARD_RATES=${BENCH_BOARD_RATES:-10,200}
 BOARDS=${BENCH_BOARDS:-100,1000,5000}
 LOG=$BUILD/bench-last.log
 ONLY=${BENCH_ONLY:-}
@@ -32,8 +35,8 @@ PG_TICKETS=${BENCH_PG_TICKETS:-100000}
 PGBIN=/usr/lib/postgresql/15/bin
 PG_CLUSTER=tests/support/pg_cluster.sh
 case $ONLY in
-  "" | postgresql) ;;
-  *) echo "bench/run.sh: BENCH_ONLY must be empty (everything) or postgresql" >&2; exit 2 ;;
+  "" | postgresql | board) ;;
+  *) echo "bench/run.sh: BENCH_ONLY must be empty (everything), postgresql or board" >&2; exit 2 ;;
 esac
 
 install_nginx() {
@@ -71,7 +74,7 @@ build() {
 }
 
 [[ -n $ONLY ]] || install_nginx
-install_postgres
+[[ $ONLY == board ]] || install_postgres
 build
 mkdir -p "$BUILD"
 WORK=$(mktemp -d /tmp/qiandao-bench.XXXXXX)
@@ -297,8 +300,28 @@ postgresql_section() {
   step "check-ins at 1, 8, 64, 256 kiosk connections (PostgreSQL)" pg_qiandao
 }
 
+# The board step: memory per idle board, 64 kiosks with 0 and 5,000 boards, board latency at
+# each count and rate, then the same board rows against the reference broadcaster (Node `ws`,
+# bench/ws_reference.mjs) driven and read by the same client.
+board_step() {
+  local ref=()
+  if command -v node >/dev/null && [[ -d node_modules/ws ]]; then
+    ref=(--reference bench/ws_reference.mjs)
+  else
+    echo "!! node or node_modules/ws missing (npm ci): the reference broadcaster is not measured"
+  fi
+  "$TOOLS/board_latency" "$BIN" "$WORK/board.db" --boards "$BOARDS" --rates "$BOARD_RATES" --kiosks 16 \
+    --seconds "$BOARD_SECONDS" --memory-boards 5000 --kiosk-conns 64 --kiosk-seconds "$LEVEL_SECONDS" \
+    --kiosk-boards "${BOARDS##*,}" "${ref[@]}"
+}
+
 say "Qiandao benchmarks — $(date -Is), $(nproc) cores, load average $LOAD_BEFORE${ONLY:+ (BENCH_ONLY=$ONLY)}"
-if [[ -z $ONLY ]]; then
+if [[ $ONLY == board ]]; then
+  step "fixture: 100,000 registrations" "$TOOLS/bench_fixture" "$WORK/small.fixture.db" 100000
+  copy_fixture "$WORK/small.fixture.db" "$WORK/board.db"
+  say "== Qiandao's live board and the reference broadcaster"
+  step "board memory, kiosks vs boards, board latency (Qiandao, then the reference)" board_step
+elif [[ -z $ONLY ]]; then
   step "fixtures: 300,000 tickets for the load runs, 100,000 registrations for the others" fixtures
   copy_fixture "$WORK/load.fixture.db" "$WORK/load.db"
   copy_fixture "$WORK/small.fixture.db" "$WORK/onecommit.db"
@@ -314,13 +337,12 @@ if [[ -z $ONLY ]]; then
   step "one commit per request (--max-batch 1)" \
     "$TOOLS/checkin_load" checkins "$BIN" "$WORK/onecommit.db" --levels 64 --seconds "$LEVEL_SECONDS" \
     --max-batch 1 --tag onecommit
-  step "board memory and commit-to-board latency" \
-    "$TOOLS/board_latency" "$BIN" "$WORK/board.db" --boards "$BOARDS" --rate 2000 --kiosks 16 \
-    --seconds "$BOARD_SECONDS" --memory-boards 5000
+  say "== Qiandao's live board and the reference broadcaster"
+  step "board memory, kiosks vs boards, board latency (Qiandao, then the reference)" board_step
   step "start-up on 100,000 registrations" "$TOOLS/startup_time" "$BIN" "$WORK/small.fixture.db" 5
   step "binary size" binary_sizes
 fi
-postgresql_section
+[[ $ONLY == board ]] || postgresql_section
 
 {
   echo "RESULT elapsed_s $(($(date +%s) - STARTED))"
@@ -328,7 +350,8 @@ postgresql_section
   echo "RESULT load_after $(cut -d' ' -f1 /proc/loadavg)"
   echo "RESULT cores $(nproc)"
   echo "RESULT pg_tickets $PG_TICKETS"
-  [[ -z $ONLY ]] || echo "RESULT only_postgresql 1"
+  [[ $ONLY != postgresql ]] || echo "RESULT only_postgresql 1"
+  [[ $ONLY != board ]] || echo "RESULT only_board 1"
 } >>"$LOG"
 say
 bash bench/table.sh "$LOG" | tee -a "$LOG"
