@@ -21,8 +21,9 @@ std::shared_ptr<std::string const> body_of(json const& j) {
 }  // namespace
 
 board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
-                     std::chrono::milliseconds min_interval)
-    : ex_(std::move(ex)), rest_timer_(ex_), sweep_timer_(ex_), min_interval_(min_interval), metrics_(m),
+                     std::chrono::milliseconds min_interval, std::function<bool()> busy)
+    : ex_(std::move(ex)), rest_timer_(ex_), sweep_timer_(ex_), min_interval_(min_interval), busy_(std::move(busy)),
+      metrics_(m),
       prog_(std::move(initial.prog)) {
   for (auto& e : initial.events) events_.emplace(e.id, std::move(e));
   for (auto& c : initial.recent) recent_.push_back(std::move(c));
@@ -153,7 +154,7 @@ void board_hub::flush() {
     if (self->resting_) return;  // a floor rest is running already; it flushes when it ends
     if (cost < rest_threshold || self->stopped_) return self->maybe_flush();
     self->resting_ = true;
-    self->rest_timer_.expires_after(cost);
+    self->rest_timer_.expires_after(self->busy_ && self->busy_() ? cost * busy_rest_factor : cost);
     self->rest_timer_.async_wait([self](boost::system::error_code ec) {
       self->resting_ = false;
       if (!ec) self->maybe_flush();

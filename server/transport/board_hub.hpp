@@ -8,14 +8,17 @@
 // Frames are coalesced by load, not by a clock: a change goes out at once when the hub is
 // idle; while a fan-out is being handed out (and the writes it started are completing),
 // whatever commits meanwhile waits and rides the next frame. Under load frames grow and
-// their rate falls. A big fan-out is followed by a rest as long as its own cost, so the
-// boards take at most about half a core however many are connected; `min_interval` is an
-// optional floor between frames (--board-interval-ms, default 0: none).
+// their rate falls. A dear fan-out (≥ 2 ms: hundreds of boards) is followed by a rest as
+// long as its own cost, so the boards take at most about half a core; when the process is
+// busy with requests (`busy()`: kiosks and staff waiting on the server), the rest is nine
+// times the cost, so the boards take a tenth of a core and the doors keep their pace.
+// `min_interval` is an optional floor between frames (--board-interval-ms, default 0: none).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -44,7 +47,8 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   using clock = std::chrono::steady_clock;
   // `ex` must be run by exactly one thread: the hub and the plain-TCP board sessions share it.
   board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
-            std::chrono::milliseconds min_interval = std::chrono::milliseconds(0));
+            std::chrono::milliseconds min_interval = std::chrono::milliseconds(0),
+            std::function<bool()> busy = {});
 
   // All thread-safe: each posts to the hub's executor.
   void start();  // the once-a-second sweep of write deadlines and backlog ages
@@ -61,6 +65,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   // A fan-out cheaper than this goes again at once; a dearer one is followed by a rest.
   static constexpr clock::duration rest_threshold = std::chrono::milliseconds(2);
   static constexpr clock::duration sweep_every = std::chrono::seconds(1);
+  static constexpr int busy_rest_factor = 9;
 
  private:
   void do_apply(domain::board_delta d);
@@ -75,6 +80,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   net::steady_timer rest_timer_;
   net::steady_timer sweep_timer_;
   std::chrono::milliseconds min_interval_;
+  std::function<bool()> busy_;
   metrics& metrics_;
   domain::programme prog_;
   std::map<domain::id_t, domain::board_event> events_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <type_traits>
+#include <unistd.h>
 #include <boost/beast/websocket.hpp>
 
 #include "transport/board_hub.hpp"
@@ -88,11 +89,16 @@ void to_board_thread(beast::tcp_stream& stream, app& a, http::request<http::stri
   if (ec) return;
   auto fd = stream.socket().release(ec);
   if (ec) return;
-  net::ip::tcp::socket moved(a.hub->executor());
+  auto const* ex = a.hub->executor().target<net::io_context::executor_type>();
+  if (!ex) {  // the hub runs on its own io_context (server.cpp); anything else is a wiring bug
+    ::close(fd);
+    return;
+  }
+  board_socket moved(*ex);
   moved.assign(protocol, fd, ec);
   if (ec) return;
-  moved.set_option(net::socket_base::send_buffer_size(websocket_session<net::ip::tcp::socket>::send_buffer_bytes), ec);
-  auto session = std::make_shared<websocket_session<net::ip::tcp::socket>>(std::move(moved), a.hub, true);
+  moved.set_option(net::socket_base::send_buffer_size(websocket_session<board_socket>::send_buffer_bytes), ec);
+  auto session = std::make_shared<websocket_session<board_socket>>(std::move(moved), a.hub, true);
   net::post(a.hub->executor(), [session, req = std::move(req)]() mutable { session->run(std::move(req)); });
 }
 

@@ -12,6 +12,12 @@
 
 namespace qiandao::transport {
 
+namespace {
+// Requests read and not yet answered at which the process counts as busy: the boards then
+// rest longer between frames (board_hub.hpp).
+constexpr int busy_requests = 8;
+}  // namespace
+
 server::server(config cfg, domain::database& db, qiandao::metrics& m) : metrics_(m) {
   domain::init_crypto();
   auto address = net::ip::make_address(cfg.listen_host);
@@ -19,7 +25,8 @@ server::server(config cfg, domain::database& db, qiandao::metrics& m) : metrics_
   app_ = std::make_unique<app>(std::move(cfg), metrics_, db);
   app_->hub = std::make_shared<board_hub>(board_ioc_.get_executor(),
                                           domain::load_board(*db.read(), board_hub::recent_kept),
-                                          metrics_, std::chrono::milliseconds(app_->cfg.board_interval_ms));
+                                          metrics_, std::chrono::milliseconds(app_->cfg.board_interval_ms),
+                                          [a = app_.get()] { return a->in_flight.load(std::memory_order_relaxed) >= busy_requests; });
   db.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
   router_ = std::make_unique<router>(*app_);
   if (app_->cfg.tls_cert) tls_ = make_server_context(*app_->cfg.tls_cert, *app_->cfg.tls_key);

@@ -107,7 +107,7 @@ void websocket_session<Stream>::write_next() {
   while (skip < queue_.size() && !queue_[skip].snapshot && queue_[skip].version <= version_ && next_seq_ > 0)
     queued_bytes_ -= queue_[skip++].body->size();
   if (skip == queue_.size() || closed_) {
-    queue_.clear();
+    std::vector<board_frame>().swap(queue_);  // an idle board keeps no queue storage
     queued_bytes_ = 0;
     return;
   }
@@ -169,7 +169,7 @@ void websocket_session<Stream>::fail(beast::error_code ec, char const* what) {
   std::fprintf(stderr, "qiandao: board %s: %s\n", what, ec.message().c_str());
 }
 
-template class websocket_session<net::ip::tcp::socket>;
+template class websocket_session<board_socket>;
 template class websocket_session<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace qiandao::transport

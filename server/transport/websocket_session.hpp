@@ -4,6 +4,7 @@
 // when the client can take it. Small when idle: no timer of its own (the hub's sweep checks
 // write deadlines once a second), no read buffer beyond a few bytes (a board only sends
 // control frames), Beast's write buffer unused (server frames are not masked, no deflate).
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -21,6 +22,10 @@ namespace qiandao::transport {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+
+// A plain board's socket, bound to the hub's io_context: its operations carry a one-pointer
+// executor instead of a polymorphic one (smaller per idle connection).
+using board_socket = net::basic_stream_socket<net::ip::tcp, net::io_context::executor_type>;
 
 // What the hub needs of a board connection, whatever stream carries it. Called on the
 // hub's thread; a session living on another executor (TLS) posts to its own.
