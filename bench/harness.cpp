@@ -200,6 +200,9 @@ std::map<int, thread_time> thread_times(pid_t pid) {
   for (auto const& e : std::filesystem::directory_iterator(dir, ec)) {
     std::ifstream in(e.path().string() + "/schedstat");
     thread_time t;
+    std::string comm;
+    std::getline(std::ifstream(e.path().string() + "/comm"), comm);
+    t.side = comm.starts_with("qiandao-");
     if (in >> t.cpu_ns >> t.wait_ns) out[std::stoi(e.path().filename().string())] = t;
   }
   return out;
@@ -252,16 +255,21 @@ double ticks_to_percent(long ticks, double seconds) {
 server_cpu server_threads(std::map<int, thread_time> const& before, std::map<int, thread_time> const& after,
                           double seconds) {
   server_cpu out;
-  std::size_t i = 0;
+  std::size_t i = 0, n = 0;
+  for (auto const& [tid, t] : after) n += t.side ? 0 : 1;
   auto pct = [seconds](long long ns) { return seconds > 0 ? static_cast<double>(ns) / 1e7 / seconds : 0; };
   for (auto const& [tid, t] : after) {  // ascending tid: creation order
     auto it = before.find(tid);
     thread_time b = it == before.end() ? thread_time{} : it->second;
     double cpu = pct(t.cpu_ns - b.cpu_ns), wait = pct(t.wait_ns - b.wait_ns);
+    if (t.side) {
+      out.others += cpu;
+      continue;
+    }
     if (i == 1) {
       out.writer = cpu;
       out.writer_wait = wait;
-    } else if (i + 1 == after.size()) {
+    } else if (i + 1 == n) {
       out.io = cpu;
       out.io_wait = wait;
     } else {

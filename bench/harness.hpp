@@ -62,6 +62,7 @@ long rss_kib(pid_t pid);
 // nanoseconds runnable but waiting for one (the machine is busy elsewhere).
 struct thread_time {
   long long cpu_ns = 0, wait_ns = 0;
+  bool side = false;  // a helper thread named qiandao-* (the WAL checkpointer): counted in others
 };
 std::map<int, thread_time> thread_times(pid_t pid);
 thread_time this_thread_time();

@@ -13,6 +13,10 @@ std::string const& migrated(std::string const& target) {
 }  // namespace
 
 engine::engine(std::string const& target, metrics& m, writer::limits l)
-    : postgres_(is_postgres_target(target)), readers_(migrated(target)), writer_(target, m, l) {}
+    : postgres_(is_postgres_target(target)),
+      readers_(migrated(target), postgres_ ? nullptr : &devices_),
+      writer_(target, m, l) {
+  if (!postgres_) writer_.use_device_cache(&devices_);
+}
 
 }  // namespace qiandao::storage

@@ -24,6 +24,7 @@ class engine final : public domain::database {
 
  private:
   bool postgres_;
+  device_cache devices_;  // used on SQLite only
   reader_pool readers_;
   writer writer_;
 };

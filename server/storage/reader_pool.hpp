@@ -14,7 +14,8 @@ namespace qiandao::storage {
 
 class reader_pool {
  public:
-  explicit reader_pool(std::string target) : target_(std::move(target)) {}
+  explicit reader_pool(std::string target, device_cache* devices = nullptr)
+      : target_(std::move(target)), devices_(devices) {}
 
   domain::database::lease acquire() {
     std::unique_ptr<sql_store> s;
@@ -26,7 +27,10 @@ class reader_pool {
       }
     }
     if (s) s->db().reset_all();
-    else s = std::make_unique<sql_store>(target_, connection::mode::read_only);
+    else {
+      s = std::make_unique<sql_store>(target_, connection::mode::read_only);
+      s->use_device_cache(devices_);
+    }
     auto* raw = s.release();
     return domain::database::lease(raw, [this, raw](domain::store*) { give_back(std::unique_ptr<sql_store>(raw)); });
   }
@@ -38,6 +42,7 @@ class reader_pool {
     if (free_.size() < 16) free_.push_back(std::move(s));
   }
   std::string target_;
+  device_cache* devices_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<sql_store>> free_;
 };

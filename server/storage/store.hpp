@@ -3,8 +3,10 @@
 // PostgreSQL through storage::connection. One store per connection; not thread-safe.
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "domain/store.hpp"
+#include "storage/device_cache.hpp"
 #include "storage/sql.hpp"
 
 namespace qiandao::storage {
@@ -24,6 +26,19 @@ class sql_store final : public domain::store {
   domain::change_set& changes() override { return changes_; }
   std::unique_ptr<domain::nested_work> nested() override;
   domain::change_set take_changes() { return std::exchange(changes_, {}); }
+  // The writer's batch: while on, find_event answers from the rows it read earlier in the
+  // same transaction (the event a run of check-ins shares); writes to events keep them
+  // exact, and the writer forgets them when a job's savepoint rolls back.
+  void cache_events(bool on) {
+    events_cached_ = on;
+    event_cache_.clear();
+  }
+  void forget_cached_events() { event_cache_.clear(); }
+  // Device look-ups through `cache` (SQLite only, see device_cache.hpp).
+  void use_device_cache(device_cache* cache) { devices_ = cache; }
+  // Whether a device was revoked since the last call: the writer clears the cache again
+  // after COMMIT.
+  bool take_revoked() { return std::exchange(revoked_, false); }
 
   // programme
   domain::programme get_programme() override;
@@ -157,6 +172,10 @@ class sql_store final : public domain::store {
   std::unique_ptr<connection> db_;
   connection& c_;
   domain::change_set changes_;
+  device_cache* devices_ = nullptr;
+  bool revoked_ = false;
+  bool events_cached_ = false;
+  std::unordered_map<id_t, domain::event> event_cache_;
 };
 
 }  // namespace qiandao::storage

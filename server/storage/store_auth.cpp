@@ -93,12 +93,18 @@ id_t sql_store::insert_device(std::string const& name, std::string const& token_
 }
 
 std::optional<domain::device> sql_store::find_device_by_token(std::string const& token_hash) {
+  std::uint64_t generation = 0;
+  if (devices_) {
+    generation = devices_->generation();  // before the query: see device_cache.hpp
+    if (auto d = devices_->find(token_hash)) return d;
+  }
   auto& s = c_.prepare(std::string(device_select) +
                         "WHERE token_hash = ?1 AND revoked_at IS NULL");
   s.bind(1, token_hash);
   if (!s.step()) return std::nullopt;
   auto d = read_device(s);
   s.reset();
+  if (devices_) devices_->put(token_hash, d, generation);
   return d;
 }
 
@@ -123,6 +129,8 @@ void sql_store::revoke_device(id_t id, std::string const& now) {
       .bind(1, id)
       .bind(2, now)
       .run();
+  revoked_ = true;
+  if (devices_) devices_->invalidate();
 }
 
 void sql_store::audit(std::string const& at, std::string const& actor, std::string const& action,

@@ -102,12 +102,15 @@ std::vector<domain::event> sql_store::list_events() {
 }
 
 std::optional<domain::event> sql_store::find_event(id_t id) {
+  if (events_cached_)
+    if (auto it = event_cache_.find(id); it != event_cache_.end()) return it->second;
   auto& s = c_.prepare(std::string("SELECT ") + event_columns + " FROM events WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   auto e = read_event(s);
   s.reset();
   load_departments(e);
+  if (events_cached_) event_cache_.insert_or_assign(id, e);
   return e;
 }
 
@@ -139,6 +142,7 @@ id_t sql_store::insert_event(domain::event const& e, std::string const& now) {
 }
 
 void sql_store::update_event(domain::event const& e, std::string const& now) {
+  event_cache_.erase(e.id);
   c_.prepare(
          "UPDATE events SET title = ?2, kind = ?3, venue = ?4, starts_at = ?5, ends_at = ?6, "
          "capacity = ?7, waitlist = ?8, walk_ins = ?9, description = ?10, status = ?11, "
@@ -172,7 +176,10 @@ bool sql_store::take_seat(id_t event_id) {
       "WHERE id = ?1 AND (capacity IS NULL OR confirmed_count < capacity) RETURNING id");
   s.bind(1, event_id);
   bool taken = s.step();
-  if (taken) s.reset();
+  if (taken) {
+    s.reset();
+    if (auto it = event_cache_.find(event_id); it != event_cache_.end()) ++it->second.counts.registered;
+  }
   touch_event(event_id);
   return taken;
 }
@@ -188,6 +195,11 @@ void sql_store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_
       .bind(3, waitlisted)
       .bind(4, checked_in)
       .run();
+  if (auto it = event_cache_.find(event_id); it != event_cache_.end()) {
+    it->second.counts.registered += confirmed;
+    it->second.counts.waitlisted += waitlisted;
+    it->second.counts.checked_in += checked_in;
+  }
   touch_event(event_id);
 }
 

@@ -25,6 +25,11 @@ writer::writer(std::string target, metrics& m, limits l)
 
 writer::~writer() { stop(); }
 
+void writer::use_device_cache(device_cache* cache) {
+  devices_ = cache;
+  store_->use_device_cache(cache);  // a revocation clears it as it runs, too
+}
+
 void writer::submit(std::unique_ptr<job> j) {
   {
     std::lock_guard lock(mutex_);
@@ -74,6 +79,7 @@ bool writer::ensure_open() {
   if (backoff_.count() > 0) std::this_thread::sleep_for(backoff_);
   try {
     store_ = std::make_unique<sql_store>(target_);
+    store_->use_device_cache(devices_);
     backoff_ = std::chrono::milliseconds(0);
     std::fprintf(stderr, "qiandao: writer reconnected\n");
     return true;
@@ -87,6 +93,14 @@ bool writer::ensure_open() {
 bool writer::try_batch(std::deque<std::unique_ptr<job>>& batch) {
   auto& db = store_->db();
   transaction tx(db);
+  // On for this transaction only, and on SQLite only: there this writer is the only one, so
+  // the rows it cached change only through it. Under READ COMMITTED another PostgreSQL
+  // instance may change an event between two statements of the batch.
+  struct event_cache_scope {
+    sql_store& s;
+    event_cache_scope(sql_store& st, bool on) : s(st) { s.cache_events(on); }
+    ~event_cache_scope() { s.cache_events(false); }
+  } cached(*store_, db.kind() == dialect::sqlite);
   for (auto& j : batch) {
     auto mark = store_->changes().recent.size();
     auto undone_mark = store_->changes().undone.size();
@@ -106,6 +120,7 @@ bool writer::try_batch(std::deque<std::unique_ptr<job>>& batch) {
       if (!db.in_transaction()) throw;
     }
     if (!kept) {
+      store_->forget_cached_events();
       store_->changes().recent.resize(mark);
       store_->changes().undone.resize(undone_mark);
     }
@@ -132,6 +147,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
       }
     }
   }
+  if (store_ && store_->take_revoked() && devices_) devices_->invalidate();  // before any answer
   if (committed) {
     metrics_.batch(batch.size());
     publish();

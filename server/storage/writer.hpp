@@ -18,6 +18,7 @@
 namespace qiandao::storage {
 
 class sql_store;
+class device_cache;
 
 class writer {
  public:
@@ -36,6 +37,8 @@ class writer {
   writer& operator=(writer const&) = delete;
 
   void on_board_change(board_listener l) { listener_ = std::move(l); }
+  // Cleared after each COMMIT that revoked a device (SQLite; see device_cache.hpp).
+  void use_device_cache(device_cache* cache);
   // Thread-safe. A job refused (queue full, stopping) completes at once with false.
   void submit(std::unique_ptr<job> j);
   void stop();  // commits what is queued, then joins
@@ -52,6 +55,7 @@ class writer {
   metrics& metrics_;
   limits limits_;
   board_listener listener_;
+  device_cache* devices_ = nullptr;
   std::chrono::milliseconds backoff_{0};
   std::mutex mutex_;
   std::condition_variable wake_;

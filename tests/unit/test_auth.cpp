@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "domain/auth.hpp"
+#include "storage/device_cache.hpp"
 
 namespace d = qiandao::domain;
 
@@ -71,4 +72,23 @@ TEST_CASE("token digests are stable BLAKE2b-256 hex and differ per token", "[aut
   CHECK(d::token_digest("token-a") == a);
   CHECK(d::token_digest("token-b") != a);
   CHECK(a != "token-a");
+}
+
+TEST_CASE("the kiosk token cache drops an answer read before a revocation", "[auth][devices]") {
+  qiandao::storage::device_cache c;
+  d::device kiosk{7, "门口1", std::nullopt, "2024-01-01T00:00:00+08:00", std::nullopt};
+  auto seen = c.generation();
+  c.put("digest", kiosk, seen);
+  REQUIRE(c.find("digest"));
+  // A reader reads the device, a revocation commits, then the reader stores what it read.
+  seen = c.generation();
+  c.invalidate();
+  CHECK_FALSE(c.find("digest"));
+  c.put("digest", kiosk, seen);
+  CHECK_FALSE(c.find("digest"));
+  // A revoked device is never kept.
+  auto revoked = kiosk;
+  revoked.revoked_at = "2024-01-02T00:00:00+08:00";
+  c.put("digest", revoked, c.generation());
+  CHECK_FALSE(c.find("digest"));
 }

@@ -9,6 +9,8 @@ struct sqlite3;
 
 namespace qiandao::storage::sqlite {
 
+class checkpointer;
+
 class sqlite_connection final : public connection {
  public:
   sqlite_connection(std::string const& path, mode m);
@@ -28,6 +30,7 @@ class sqlite_connection final : public connection {
  private:
   sqlite3* db_ = nullptr;
   statement_cache cache_;
+  std::unique_ptr<checkpointer> checkpointer_;  // read_write: WAL checkpoints off this thread
 };
 
 // Online backup of a live database into a new file (sqlite3_backup_*).
