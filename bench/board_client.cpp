@@ -137,6 +137,12 @@ bool parse_frame(std::string_view text, frame_info& out) {
       out.recent = s.array_length();
       return s.p <= s.end;
     }
+    if (key == "checkins") {  // a frame with more than 20 check-ins lists the last 20 and counts all
+      std::int64_t v = 0;
+      if (!s.integer(v)) return false;
+      out.checkins = static_cast<long>(v);
+      return true;
+    }
     if (key == "totals") {
       return s.object([&](std::string_view k) {
         if (k != "checked_in") return s.skip();
@@ -229,8 +235,9 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
         ++resyncs;
       }
     } else if (f.update) {
-      if (f.recent > 0) counted.fetch_add(f.recent, std::memory_order_relaxed);
-      if (f.recent == 1) {
+      long n = f.checkins >= 0 ? f.checkins : f.recent;
+      if (n > 0) counted.fetch_add(n, std::memory_order_relaxed);
+      if (n == 1) {
         single_bytes += static_cast<long long>(body.size());
         ++single_frames;
       }

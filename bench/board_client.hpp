@@ -28,6 +28,7 @@ struct frame_info {
   bool has_committed = false;
   std::int64_t committed_us = 0;
   long recent = -1;      // -1: no "recent" array
+  long checkins = -1;    // -1: no "checkins" count (then recent is every check-in of the frame)
   long checked_in = -1;  // -1: no totals.checked_in
 };
 bool parse_frame(std::string_view text, frame_info& out);

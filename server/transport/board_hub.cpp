@@ -125,7 +125,20 @@ void board_hub::flush() {
   json j = {{"type", "update"}, {"events", json::array()}, {"recent", json::array()}};
   for (auto id : pending_events_)
     if (auto it = events_.find(id); it != events_.end()) j["events"].push_back(to_json(it->second));
-  for (auto const& c : pending_recent_) j["recent"].push_back(to_json(c));
+  // At most the last `recent_kept` rows; a bigger frame (a rush) says how many check-ins it
+  // carries and counts them per event and minute for the chart, so a frame's size stays
+  // bounded however many check-ins it coalesces.
+  auto const n = pending_recent_.size();
+  auto const first = n > recent_kept ? n - recent_kept : 0;
+  for (auto i = first; i < n; ++i) j["recent"].push_back(to_json(pending_recent_[i]));
+  j["checkins"] = n;
+  if (first > 0) {
+    std::map<std::pair<domain::id_t, std::string>, std::int64_t> per_minute;
+    for (auto const& c : pending_recent_) ++per_minute[{c.event_id, domain::board_minute_of(c.at)}];
+    j["minutes"] = json::array();
+    for (auto const& [key, count] : per_minute)
+      j["minutes"].push_back(to_json(domain::board_minute{key.first, key.second, count}));
+  }
   if (pending_programme_) j["programme"] = {{"title", prog_.title}, {"theme", prog_.theme}};
   if (!pending_undone_.empty()) {
     j["undone"] = json::array();
@@ -152,9 +165,9 @@ void board_hub::flush() {
     self->fanning_out_ = false;
     auto cost = clock::now() - started;
     if (self->resting_) return;  // a floor rest is running already; it flushes when it ends
-    if (cost < rest_threshold || self->stopped_) return self->maybe_flush();
+    if (cost < rest_threshold || self->stopped_ || !self->busy_ || !self->busy_()) return self->maybe_flush();
     self->resting_ = true;
-    self->rest_timer_.expires_after(self->busy_ && self->busy_() ? cost * busy_rest_factor : cost);
+    self->rest_timer_.expires_after(cost * busy_rest_factor);
     self->rest_timer_.async_wait([self](boost::system::error_code ec) {
       self->resting_ = false;
       if (!ec) self->maybe_flush();

@@ -8,10 +8,11 @@
 // Frames are coalesced by load, not by a clock: a change goes out at once when the hub is
 // idle; while a fan-out is being handed out (and the writes it started are completing),
 // whatever commits meanwhile waits and rides the next frame. Under load frames grow and
-// their rate falls. A dear fan-out (≥ 2 ms: hundreds of boards) is followed by a rest as
-// long as its own cost, so the boards take at most about half a core; when the process is
-// busy with requests (`busy()`: kiosks and staff waiting on the server), the rest is nine
-// times the cost, so the boards take a tenth of a core and the doors keep their pace.
+// their rate falls (an update lists at most the last 20 check-ins, with a count of all and
+// per-minute counts, so its size stays bounded). When the process is busy with requests
+// (`busy()`: kiosks and staff waiting on the server), a dear fan-out (≥ 2 ms: hundreds of
+// boards) is followed by a rest nine times its cost, so the boards take a tenth of a core
+// and the doors keep their pace.
 // `min_interval` is an optional floor between frames (--board-interval-ms, default 0: none).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>

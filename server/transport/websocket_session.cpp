@@ -68,6 +68,12 @@ void websocket_session<Stream>::on_deliver(board_frame const& f) {
                                  f.made_at - queue_.front().made_at > max_backlog_age)) {
     return drop_backlog();
   }
+  if (!in_flight_.body && queue_.empty()) {
+    // Nothing being written: straight to the socket, no queue storage.
+    if (!f.snapshot && f.version <= version_ && next_seq_ > 0) return;  // it has this state already
+    in_flight_ = f;
+    return start_write();
+  }
   queue_.push_back(f);
   queued_bytes_ += f.body->size();
   if (!in_flight_.body) write_next();
@@ -114,6 +120,11 @@ void websocket_session<Stream>::write_next() {
   in_flight_ = std::move(queue_[skip]);
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(skip + 1));
   queued_bytes_ -= in_flight_.body->size();
+  start_write();
+}
+
+template <class Stream>
+void websocket_session<Stream>::start_write() {
   static constexpr std::string_view head = "{\"seq\":";
   auto* p = std::copy(head.begin(), head.end(), prefix_.data());
   p = std::to_chars(p, prefix_.data() + prefix_.size() - 1, next_seq_++).ptr;

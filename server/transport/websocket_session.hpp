@@ -69,6 +69,7 @@ class websocket_session final : public board_subscriber,
   void on_sweep(board_hub::clock::time_point now);
   void drop_backlog();
   void write_next();
+  void start_write();  // in_flight_ is set
   void on_write(beast::error_code ec, std::size_t);
   void fail(beast::error_code ec, char const* what);
   void close_socket();

@@ -125,14 +125,24 @@ TEST_CASE("50 boards follow 500 concurrent check-ins with gapless seq and exact 
     for (auto const& [id, n] : expected) CHECK(log.view.checked_in(id) == n);
     CHECK(log.view.totals["checked_in"] == tickets);
     CHECK(log.view.totals["registered"] == tickets);
-    // Every check-in arrives once, in some update's `recent`; frames are coalesced by load,
+    // Every check-in arrives once, counted in some update's `checkins`; frames are coalesced by load,
     // so there are never more updates than check-ins (commits of a batch share one).
     std::size_t delivered = 0, updates = 0;
     for (auto const& text : log.frames) {
       auto f = json::parse(text);
       if (f["type"] != "update") continue;
       ++updates;
-      delivered += f["recent"].size();
+      // `checkins` counts them all; `recent` lists at most the last 20.
+      CHECK(f["recent"].size() <= 20);
+      CHECK(f["checkins"].get<std::size_t>() >= f["recent"].size());
+      delivered += f["checkins"].get<std::size_t>();
+      // A frame with more than 20 counts every check-in per event and minute for the chart.
+      if (f["checkins"].get<std::size_t>() > f["recent"].size()) {
+        REQUIRE(f.contains("minutes"));
+        std::int64_t in_minutes = 0;
+        for (auto const& m : f["minutes"]) in_minutes += m["count"].get<std::int64_t>();
+        CHECK(in_minutes == f["checkins"].get<std::int64_t>());
+      }
     }
     CHECK(delivered == static_cast<std::size_t>(tickets));
     CHECK(updates <= static_cast<std::size_t>(tickets));

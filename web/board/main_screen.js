@@ -91,7 +91,8 @@ export function mainScreen(body, { label, clinicIds, shown }) {
       else recent.add(f.recent || []);
     },
     // Every update's check-ins and undone check-ins, of every event, before the selection.
-    count: (f) => chart.add(f.recent || [], f.undone || []),
+    // A big frame counts its check-ins per minute (`minutes`); `recent` then holds only the last 20.
+    count: (f) => chart.add(f.minutes || f.recent || [], f.undone || []),
     resize: () => chart.resize(),
     repaint() {
       cards.repaint();

@@ -81,6 +81,7 @@ export function createSelection(query) {
           ...f,
           events: (f.events || []).filter((r) => keep.has(r.id)),
           recent: (f.recent || []).filter((c) => keep.has(c.event_id)),
+          minutes: f.minutes?.filter((m) => keep.has(m.event_id)),
           // After an undo, the latest check-ins shown anew without it.
           shownRecent: f.undone?.length ? recent.filter((c) => keep.has(c.event_id)) : undefined,
           totals: totals(),
