@@ -58,6 +58,8 @@ install_postgres() {
 }
 
 build() {
+  # The binary embeds the pages' npm packages, and the reference broadcaster needs `ws`.
+  [[ -d node_modules/ws ]] || npm ci --no-audit --no-fund --loglevel=error
   echo "== building $BUILD (Release)"
   if [[ ! -f $BUILD/CMakeCache.txt ]]; then
     cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DQIANDAO_TESTS=OFF >/dev/null

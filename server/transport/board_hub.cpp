@@ -20,7 +20,7 @@ std::shared_ptr<std::string const> body_of(json const& j) {
 
 }  // namespace
 
-board_hub::board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
+board_hub::board_hub(executor_type ex, domain::board_state initial, metrics& m,
                      std::chrono::milliseconds min_interval, std::function<bool()> busy)
     : ex_(std::move(ex)), rest_timer_(ex_), sweep_timer_(ex_), min_interval_(min_interval), busy_(std::move(busy)),
       metrics_(m),

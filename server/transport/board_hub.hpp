@@ -14,7 +14,7 @@
 // boards) is followed by a rest nine times its cost, so the boards take a tenth of a core
 // and the doors keep their pace.
 // `min_interval` is an optional floor between frames (--board-interval-ms, default 0: none).
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
@@ -46,8 +46,9 @@ struct board_frame {
 class board_hub : public std::enable_shared_from_this<board_hub> {
  public:
   using clock = std::chrono::steady_clock;
+  using executor_type = net::io_context::executor_type;
   // `ex` must be run by exactly one thread: the hub and the plain-TCP board sessions share it.
-  board_hub(net::any_io_executor ex, domain::board_state initial, metrics& m,
+  board_hub(executor_type ex, domain::board_state initial, metrics& m,
             std::chrono::milliseconds min_interval = std::chrono::milliseconds(0),
             std::function<bool()> busy = {});
 
@@ -60,7 +61,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void shutdown();
   // Boards connected now (any thread): shutdown waits for them to take their close frame.
   [[nodiscard]] std::size_t connections() const { return live_.load(); }
-  [[nodiscard]] net::any_io_executor const& executor() const { return ex_; }
+  [[nodiscard]] executor_type const& executor() const { return ex_; }
 
   static constexpr std::size_t recent_kept = 20;
   // A fan-out cheaper than this goes again at once; a dearer one is followed by a rest.
@@ -77,7 +78,7 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::string totals_json() const;
   void count_minute(domain::board_checkin const& c, std::int64_t by);
 
-  net::any_io_executor ex_;
+  executor_type ex_;
   net::steady_timer rest_timer_;
   net::steady_timer sweep_timer_;
   std::chrono::milliseconds min_interval_;

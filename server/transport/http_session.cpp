@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <type_traits>
-#include <unistd.h>
 #include <boost/beast/websocket.hpp>
 
 #include "transport/board_hub.hpp"
@@ -89,12 +88,7 @@ void to_board_thread(beast::tcp_stream& stream, app& a, http::request<http::stri
   if (ec) return;
   auto fd = stream.socket().release(ec);
   if (ec) return;
-  auto const* ex = a.hub->executor().target<net::io_context::executor_type>();
-  if (!ex) {  // the hub runs on its own io_context (server.cpp); anything else is a wiring bug
-    ::close(fd);
-    return;
-  }
-  board_socket moved(*ex);
+  board_socket moved(a.hub->executor());
   moved.assign(protocol, fd, ec);
   if (ec) return;
   moved.set_option(net::socket_base::send_buffer_size(websocket_session<board_socket>::send_buffer_bytes), ec);

@@ -70,7 +70,7 @@ void websocket_session<Stream>::on_deliver(board_frame const& f) {
   }
   if (!in_flight_.body && queue_.empty()) {
     // Nothing being written: straight to the socket, no queue storage.
-    if (!f.snapshot && f.version <= version_ && next_seq_ > 0) return;  // it has this state already
+    if (stale(f)) return;
     in_flight_ = f;
     return start_write();
   }
@@ -110,7 +110,7 @@ template <class Stream>
 void websocket_session<Stream>::write_next() {
   // Updates older than what the client already has (it got a later snapshot) are skipped.
   std::size_t skip = 0;
-  while (skip < queue_.size() && !queue_[skip].snapshot && queue_[skip].version <= version_ && next_seq_ > 0)
+  while (skip < queue_.size() && stale(queue_[skip]))
     queued_bytes_ -= queue_[skip++].body->size();
   if (skip == queue_.size() || closed_) {
     std::vector<board_frame>().swap(queue_);  // an idle board keeps no queue storage

@@ -25,7 +25,7 @@ namespace websocket = beast::websocket;
 
 // A plain board's socket, bound to the hub's io_context: its operations carry a one-pointer
 // executor instead of a polymorphic one (smaller per idle connection).
-using board_socket = net::basic_stream_socket<net::ip::tcp, net::io_context::executor_type>;
+using board_socket = net::basic_stream_socket<net::ip::tcp, board_hub::executor_type>;
 
 // What the hub needs of a board connection, whatever stream carries it. Called on the
 // hub's thread; a session living on another executor (TLS) posts to its own.
@@ -68,6 +68,8 @@ class websocket_session final : public board_subscriber,
   void on_deliver(board_frame const& f);
   void on_sweep(board_hub::clock::time_point now);
   void drop_backlog();
+  // An update older than what the client already has (it got a later snapshot).
+  [[nodiscard]] bool stale(board_frame const& f) const { return !f.snapshot && f.version <= version_ && next_seq_ > 0; }
   void write_next();
   void start_write();  // in_flight_ is set
   void on_write(beast::error_code ec, std::size_t);

@@ -164,3 +164,51 @@ TEST_CASE("50 boards follow 500 concurrent check-ins with gapless seq and exact 
   for (auto const& r : logs[0].view.recent)
     if (!masks.contains(r["name"].get<std::string>())) FAIL_CHECK("unmasked name on the board: " << r["name"]);
 }
+
+TEST_CASE("a frame that coalesces more than 20 check-ins lists the last 20, counts all and counts them per minute", "[board][ws]") {
+  std::vector<seeded_ticket> seeded;
+  std::vector<qiandao::domain::id_t> events;
+  server_options opts;
+  opts.seed = [&](qiandao::storage::sql_store& s) {
+    for (auto title : {"中国医师节庆祝大会", "名医面对面义诊"}) events.push_back(seed_event(s, title));
+    seeded = seed_tickets(s, events, 26);
+  };
+  // A floor between frames makes the coalescing certain: the first check-in goes at once
+  // (the hub is idle), the next 25 commit within the floor after it and ride one frame.
+  opts.configure = [](qiandao::config& c) { c.board_interval_ms = 3000; };
+  test_server srv(opts);
+  ws_client board(srv.port());
+  auto snap = board.read_text(5s);
+  REQUIRE(snap);
+  REQUIRE(json::parse(*snap)["type"] == "snapshot");
+
+  auto kiosk = srv.as_kiosk();
+  auto scan = [&](seeded_ticket const& t) {
+    REQUIRE(kiosk.post("/api/v1/checkins", {{"code", t.code}, {"nonce", new_nonce()}}).status == 201);
+  };
+  scan(seeded[0]);
+  auto first = board.read_text(5s);
+  REQUIRE(first);
+  auto one = json::parse(*first);
+  CHECK(one["checkins"] == 1);
+  CHECK(one["recent"].size() == 1);
+  CHECK_FALSE(one.contains("minutes"));
+  for (std::size_t i = 1; i < seeded.size(); ++i) scan(seeded[i]);
+
+  auto second = board.read_text(10s);
+  REQUIRE(second);
+  auto many = json::parse(*second);
+  CHECK(many["seq"] == 2);
+  CHECK(many["checkins"] == 25);
+  REQUIRE(many["recent"].size() == 20);
+  REQUIRE(many.contains("minutes"));
+  std::map<std::int64_t, std::int64_t> per_event_minutes, per_event_seeded;
+  for (auto const& m : many["minutes"]) per_event_minutes[m["event_id"].get<std::int64_t>()] += m["count"].get<std::int64_t>();
+  for (std::size_t i = 1; i < seeded.size(); ++i) ++per_event_seeded[seeded[i].event_id];
+  CHECK(per_event_minutes == per_event_seeded);
+  CHECK(many["totals"]["checked_in"] == 26);
+  // The listed ones are the last 20 committed, oldest first: masked names only.
+  CHECK_FALSE(has_phone_like(*second));
+  for (auto const& t : seeded)
+    if (second->find(t.name) != std::string::npos) FAIL_CHECK("full name on the board: " << t.name);
+}
