@@ -11,8 +11,9 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Chromium and CJK fonts for the browser tests; clang with its libFuzzer and sanitizer
-  # runtimes for the fuzz harnesses; unzip to read back the XLSX report in its test.
-  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev unzip postgresql-15 postgresql-contrib-15)
+  # runtimes for the fuzz harnesses; unzip to read back the XLSX report in its test; nginx
+  # in front of three instances in tests/scale.
+  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev unzip postgresql-15 postgresql-contrib-15 nginx)
 fi
 
 missing=()

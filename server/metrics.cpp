@@ -17,6 +17,11 @@ void metrics::batch(std::size_t size) {
   batch_sum_.fetch_add(size, std::memory_order_relaxed);
 }
 
+void metrics::database_error(std::string const& code) {
+  std::lock_guard lock(errors_mutex_);
+  ++database_errors_[code.empty() ? "unknown" : code];
+}
+
 std::string metrics::render() const {
   std::ostringstream o;
   o << "# HELP qiandao_http_requests_total HTTP requests by route and status.\n"
@@ -56,6 +61,25 @@ std::string metrics::render() const {
        "# TYPE qiandao_storage_failures_total counter\n"
        "qiandao_storage_failures_total "
     << storage_failures_.load() << "\n";
+  o << "# HELP qiandao_database_errors_total Database errors by code (SQLSTATE on PostgreSQL).\n"
+       "# TYPE qiandao_database_errors_total counter\n";
+  {
+    std::lock_guard lock(errors_mutex_);
+    for (auto const& [code, n] : database_errors_)
+      o << "qiandao_database_errors_total{code=\"" << code << "\"} " << n << "\n";
+  }
+  auto counter = [&o](char const* name, char const* help, std::uint64_t v) {
+    o << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << v << "\n";
+  };
+  counter("qiandao_doorbells_sent_total", "Doorbells this instance rang to the others after its commits.",
+          doorbells_sent_.load());
+  counter("qiandao_doorbells_received_total", "Doorbells heard from other instances.", doorbells_received_.load());
+  counter("qiandao_board_rereads_total", "Times the board re-read changed events from the database.",
+          rereads_.load());
+  counter("qiandao_board_resyncs_total", "Full board rebuilds with a fresh snapshot to every board.",
+          resyncs_.load());
+  counter("qiandao_listener_reconnects_total", "Times the LISTEN connection was made again after a loss.",
+          listener_reconnects_.load());
   return o.str();
 }
 

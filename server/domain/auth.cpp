@@ -1,5 +1,8 @@
 #include "domain/auth.hpp"
 
+#include "domain/store.hpp"
+#include "domain/validate.hpp"
+
 #include <sodium.h>
 
 #include <array>
@@ -104,6 +107,31 @@ void login_throttle::failed(std::string const& account, std::string const& addre
   bump(accounts_, account, now);
   bump(addresses_, address, now);
 }
+
+std::int64_t login_throttle::begin_address_attempt(std::string const& address) {
+  std::lock_guard lock(mutex_);
+  auto now = clock::now();
+  expire("", address, now);
+  auto wait = wait_for(addresses_, address, limits_.per_address, now);
+  if (wait > 0) return wait;
+  bump(addresses_, address, now);
+  return 0;
+}
+
+void login_throttle::address_succeeded(std::string const& address) {
+  std::lock_guard lock(mutex_);
+  if (auto it = addresses_.find(address); it != addresses_.end() && it->second.failures > 0)
+    --it->second.failures;
+}
+
+std::int64_t count_account_attempt(store& s, std::string const& account, login_throttle::limits const& l) {
+  auto now = now_seconds();
+  auto [failures, start] = s.count_login_attempt(account, now, l.window.count());
+  if (failures <= l.per_account) return 0;
+  return std::max<std::int64_t>(1, start + l.window.count() - now);
+}
+
+void forget_account_attempts(store& s, std::string const& account) { s.clear_login_attempts(account); }
 
 void login_throttle::succeeded(std::string const& account) {
   std::lock_guard lock(mutex_);

@@ -42,6 +42,10 @@ class login_throttle {
   void succeeded(std::string const& account, std::string const& address);
   void failed(std::string const& account, std::string const& address);
   void succeeded(std::string const& account);
+  // The address half alone (the account half is in the store: count_account_attempt).
+  [[nodiscard]] std::int64_t begin_address_attempt(std::string const& address);
+  void address_succeeded(std::string const& address);
+  [[nodiscard]] limits const& settings() const { return limits_; }
 
  private:
   using clock = std::chrono::steady_clock;
@@ -61,5 +65,13 @@ class login_throttle {
   std::mutex mutex_;
   std::unordered_map<std::string, window> accounts_, addresses_;
 };
+
+class store;
+// The account half of the sign-in throttle, kept in the store so that every instance on one
+// database shares it: counts this attempt in one statement; the seconds to wait when the
+// account is over its limit (the attempt goes no further), else 0.
+std::int64_t count_account_attempt(store& s, std::string const& account, login_throttle::limits const& l);
+// A right password: the account's failures are forgotten.
+void forget_account_attempts(store& s, std::string const& account);
 
 }  // namespace qiandao::domain

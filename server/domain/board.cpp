@@ -29,7 +29,7 @@ board_state load_board(store& s, int recent_limit) {
   board_state b;
   b.prog = s.get_programme();
   for (auto const& e : s.list_events()) b.events.push_back(board_row(s, e));
-  b.recent = s.recent_checkins(recent_limit);
+  b.recent = s.recent_checkins(recent_limit, 0);
   for (auto& c : b.recent) c.masked_name = mask_name(c.masked_name);
   b.history = board_history(s);
   return b;
@@ -47,9 +47,38 @@ std::string board_minute_of(std::string const& at) {
 std::string board_today() { return now_text().substr(0, 10); }
 
 std::vector<board_minute> board_history(store& s) {
-  auto rows = s.checkins_per_minute(board_history_from());
+  auto rows = s.checkins_per_minute(board_history_from(), 0);
   for (auto& r : rows) r.minute += ":00+08:00";  // stored times are normalised to +08:00
   return rows;
+}
+
+board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int recent_limit) {
+  board_reread r;
+  // One commit for all of it: the counts, the chart and the latest check-ins agree.
+  s.consistently([&] {
+    r.full = full;
+    std::vector<event> events;
+    if (full) {
+      r.prog = s.get_programme();
+      events = s.list_events();
+      r.latest = s.recent_checkins(recent_limit, 0);
+      for (auto& c : r.latest) c.masked_name = mask_name(c.masked_name);
+    } else {
+      for (id_t id : ids)
+        if (auto e = s.find_event(id)) events.push_back(std::move(*e));
+    }
+    auto from = board_history_from();
+    for (auto const& e : events) {
+      r.events.push_back(board_row(s, e));
+      auto& minutes = r.minutes[e.id];
+      minutes = s.checkins_per_minute(from, e.id);
+      for (auto& m : minutes) m.minute += ":00+08:00";
+      auto& recent = r.recent[e.id];
+      recent = s.recent_checkins(recent_limit, e.id);
+      for (auto& c : recent) c.masked_name = mask_name(c.masked_name);
+    }
+  });
+  return r;
 }
 
 board_state select_board(board_state b, std::vector<id_t> const& ids) {

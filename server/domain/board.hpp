@@ -1,6 +1,7 @@
 #pragma once
 // The board projection: what the live board shows, built from the store. Names are masked
 // here, the one place that feeds the board, so no caller can leak one.
+#include <map>
 #include <set>
 #include <vector>
 
@@ -25,6 +26,18 @@ std::string board_minute_of(std::string const& at);
 std::string board_today();
 // Live check-ins per event and minute over the chart's window.
 std::vector<board_minute> board_history(store& s);
+// What a re-read of the store finds, for several instances on one database: the board's
+// state for the events named (all of them for a full re-read), read afresh after a doorbell.
+struct board_reread {
+  bool full = false;
+  programme prog;                      // full only
+  std::vector<board_event> events;     // the events read, with their counts
+  std::map<id_t, std::vector<board_minute>> minutes;   // per event read: the chart's window
+  std::map<id_t, std::vector<board_checkin>> recent;   // per event read: its last check-ins, masked, with ids
+  std::vector<board_checkin> latest;   // full only: the programme's last check-ins, masked, with ids
+};
+board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int recent_limit);
+
 // Just the events named (in the order given, unknown ids dropped), with their check-ins.
 board_state select_board(board_state b, std::vector<id_t> const& ids);
 

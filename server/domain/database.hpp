@@ -3,6 +3,7 @@
 // stores lent for reads. storage/ implements it for each engine; main wires one in.
 #include <functional>
 #include <memory>
+#include <set>
 
 #include "domain/model.hpp"
 #include "domain/store.hpp"
@@ -21,9 +22,20 @@ class write_job {
   virtual void complete(bool committed) = 0;
 };
 
+// Several instances on one database: which events changed, this instance's after each
+// COMMIT and the others' when their doorbell rings. The board re-reads them from the store.
+struct board_ring {
+  std::set<id_t> events;
+  bool all = false;     // re-read everything (the programme changed, a long list, the safety net)
+  bool resync = false;  // the doorbell was deaf for a while (it just (re)connected): rebuild
+                        // and give every board a fresh snapshot
+  std::int64_t at_us = 0;  // Unix µs when the oldest change rung was committed (or heard)
+};
+
 class database {
  public:
   using board_listener = std::function<void(board_delta)>;
+  using ring_listener = std::function<void(board_ring)>;
   // A store lent for reads; given back when the lease goes.
   using lease = std::unique_ptr<store, std::function<void(store*)>>;
 
@@ -35,6 +47,13 @@ class database {
   // Called on the writer thread after each COMMIT that changed what the board shows, before
   // any job of that batch completes.
   virtual void on_board_change(board_listener l) = 0;
+  // True when other instances may write the same database (PostgreSQL): then the board
+  // follows on_board_ring, and on_board_change is never called.
+  [[nodiscard]] virtual bool shared() const = 0;
+  // Called on any thread; see board_ring. Only when shared().
+  virtual void on_board_ring(ring_listener l) = 0;
+  // Whether this instance hears the others now (shared() only; else true).
+  [[nodiscard]] virtual bool hears_peers() const = 0;
   // Commits what is queued, then stops the writer.
   virtual void stop() = 0;
   // True when a read may wait on a server across a network (PostgreSQL): callers then run

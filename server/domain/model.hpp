@@ -274,6 +274,7 @@ struct board_checkin {
   std::string masked_name;
   std::string organization;
   std::string at;
+  id_t id = 0;  // the check-in's row, when read back from the store (several instances)
 };
 
 // Live check-ins of one event in one minute, for the board's per-minute chart.

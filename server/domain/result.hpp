@@ -54,7 +54,8 @@ class [[nodiscard]] result {
 // Thrown by a store when the database fails (an I/O error, a full disk, a lost server): the
 // request is answered 503 and nothing of it was saved.
 struct storage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit storage_error(std::string const& what, std::string c = {}) : std::runtime_error(what), code(std::move(c)) {}
+  std::string code;  // the engine's own code when it gave one (SQLite's result code, PostgreSQL's SQLSTATE)
 };
 
 struct field_errors {

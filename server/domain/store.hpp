@@ -5,6 +5,7 @@
 // transaction around a batch and a savepoint around each rule, and a reader answers
 // queries. No engine type crosses these interfaces.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -138,11 +139,15 @@ class checkin_repository {
   [[nodiscard]] virtual bool claim_nonce(nonce_record const& n, std::string const& now) = 0;
   // Records the answer for a nonce claimed in this transaction.
   virtual void settle_nonce(nonce_record const& n) = 0;
-  // The last `limit` live check-ins, oldest first, names whole (the board masks them).
-  virtual std::vector<board_checkin> recent_checkins(int limit) = 0;
+  // Runs `f`, whose reads then all see one commit (a read-only snapshot), unless a
+  // transaction is open already (then that one is the snapshot).
+  virtual void consistently(std::function<void()> const& f) = 0;
+  // The last `limit` live check-ins (of one event, or of all when `event_id` is 0), oldest
+  // first, names whole (the board masks them).
+  virtual std::vector<board_checkin> recent_checkins(int limit, id_t event_id) = 0;
   // Live check-ins per event and minute ("YYYY-MM-DDTHH:MM", the first 16 characters of
-  // `at`) from the minute `from` on, oldest first.
-  virtual std::vector<board_minute> checkins_per_minute(std::string const& from) = 0;
+  // `at`) from the minute `from` on (of one event, or of all when `event_id` is 0), oldest first.
+  virtual std::vector<board_minute> checkins_per_minute(std::string const& from, id_t event_id) = 0;
 };
 
 class account_repository {
@@ -172,6 +177,12 @@ class account_repository {
   // Deletes the user's sessions but the one whose digest is `keep` ("" = all of them).
   virtual void delete_user_sessions(id_t user_id, std::string const& keep) = 0;
   virtual std::int64_t count_active_admins() = 0;
+  // Sign-in throttling per account, shared by every instance (issue 13): counts one attempt
+  // in one statement (a window that began at or before `now - window` starts again at
+  // `now`), and answers the account's failures and when its window began (Unix seconds).
+  virtual std::pair<std::int64_t, std::int64_t> count_login_attempt(std::string const& account, std::int64_t now,
+                                                                    std::int64_t window) = 0;
+  virtual void clear_login_attempts(std::string const& account) = 0;
 };
 
 class unit_repository {

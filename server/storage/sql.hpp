@@ -26,10 +26,8 @@ struct db_error : domain::storage_error {
     connection,  // the server went away: reconnect, then retry
     other,
   };
-  db_error(kind k, std::string c, std::string const& what)
-      : domain::storage_error(what), why(k), code(std::move(c)) {}
+  db_error(kind k, std::string c, std::string const& what) : domain::storage_error(what, std::move(c)), why(k) {}
   kind why;
-  std::string code;  // SQLite's extended result code, or PostgreSQL's SQLSTATE
   [[nodiscard]] bool is_constraint() const { return why == kind::constraint; }
 };
 
@@ -166,5 +164,34 @@ class savepoint {
 [[nodiscard]] bool is_postgres_target(std::string_view target);
 // Opens a connection to the target's engine. Throws db_error when it cannot.
 std::unique_ptr<connection> open_connection(std::string const& target, connection::mode m);
+
+// A deferred read transaction, so every query sees the same commit while the writer goes
+// on; ended in the destructor, as a reader has nothing to keep. Inside a transaction that
+// is open already (the writer's), that one is the snapshot.
+class read_snapshot {
+ public:
+  explicit read_snapshot(connection& c) : c_(c), owned_(!c.in_transaction()) {
+    if (owned_) c_.begin_snapshot();
+  }
+  ~read_snapshot() {
+    if (!owned_) return;
+    try {
+      c_.exec("COMMIT");
+    } catch (db_error const&) {
+      // Nothing was written; end the transaction however it can be, so the pooled
+      // connection does not keep pinning this snapshot.
+      try {
+        c_.exec("ROLLBACK");
+      } catch (db_error const&) {
+      }
+    }
+  }
+  read_snapshot(read_snapshot const&) = delete;
+  read_snapshot& operator=(read_snapshot const&) = delete;
+
+ private:
+  connection& c_;
+  bool owned_;
+};
 
 }  // namespace qiandao::storage

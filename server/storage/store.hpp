@@ -75,7 +75,8 @@ class sql_store final : public domain::store {
   std::optional<domain::nonce_record> find_nonce(std::string const& nonce) override;
   [[nodiscard]] bool claim_nonce(domain::nonce_record const& n, std::string const& now) override;
   void settle_nonce(domain::nonce_record const& n) override;
-  std::vector<domain::board_checkin> recent_checkins(int limit) override;
+  void consistently(std::function<void()> const& f) override;
+  std::vector<domain::board_checkin> recent_checkins(int limit, domain::id_t event_id) override;
 
   // users, sessions, devices
   std::optional<id_t> insert_user(std::string const& username, std::string const& hash,
@@ -101,6 +102,9 @@ class sql_store final : public domain::store {
   void set_password_hash(id_t id, std::string const& hash) override;
   void delete_user_sessions(id_t user_id, std::string const& keep) override;
   std::int64_t count_active_admins() override;
+  std::pair<std::int64_t, std::int64_t> count_login_attempt(std::string const& account, std::int64_t now,
+                                                            std::int64_t window) override;
+  void clear_login_attempts(std::string const& account) override;
 
   // units, quotas, leave
   std::vector<domain::unit> list_units(std::string const& q, std::string const& kind) override;
@@ -151,7 +155,7 @@ class sql_store final : public domain::store {
   domain::report load_report() override;
 
   // the board's per-minute chart (store_board.cpp)
-  std::vector<domain::board_minute> checkins_per_minute(std::string const& from) override;
+  std::vector<domain::board_minute> checkins_per_minute(std::string const& from, domain::id_t event_id) override;
   // the offline door (store_door.cpp)
   std::vector<domain::door_row> door_rows(id_t event_id, std::int64_t since, int limit) override;
   std::optional<id_t> insert_conflict(domain::door_conflict const& c) override;

@@ -224,14 +224,19 @@ void sql_store::settle_nonce(domain::nonce_record const& n) {
       .run();
 }
 
-std::vector<domain::board_checkin> sql_store::recent_checkins(int limit) {
-  auto& s = c_.prepare(
-      "SELECT c.event_id, r.name, r.organization, c.at FROM checkins c "
-      "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
-      "ORDER BY c.id DESC LIMIT ?1");
+std::vector<domain::board_checkin> sql_store::recent_checkins(int limit, domain::id_t event_id) {
+  auto& s = event_id == 0 ? c_.prepare(
+                                "SELECT c.event_id, r.name, r.organization, c.at, c.id FROM checkins c "
+                                "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
+                                "ORDER BY c.id DESC LIMIT ?1")
+                          : c_.prepare(
+                                "SELECT c.event_id, r.name, r.organization, c.at, c.id FROM checkins c "
+                                "JOIN registrations r ON r.id = c.registration_id WHERE c.undone_at IS NULL "
+                                "AND c.event_id = ?2 ORDER BY c.at DESC, c.id DESC LIMIT ?1");
   s.bind(1, limit);
+  if (event_id != 0) s.bind(2, event_id);
   std::vector<domain::board_checkin> out;
-  while (s.step()) out.push_back({s.get_int(0), s.get_text(1), s.get_text(2), s.get_text(3)});
+  while (s.step()) out.push_back({s.get_int(0), s.get_text(1), s.get_text(2), s.get_text(3), s.get_int(4)});
   std::reverse(out.begin(), out.end());
   return out;
 }

@@ -9,34 +9,6 @@ namespace qiandao::storage {
 
 namespace {
 
-// A deferred read transaction, so every query sees the same commit while the writer goes
-// on; ended in the destructor, as a reader has nothing to keep. Inside a transaction that
-// is open already (the writer's), that one is the snapshot.
-class read_snapshot {
- public:
-  explicit read_snapshot(connection& c) : c_(c), owned_(!c.in_transaction()) {
-    if (owned_) c_.begin_snapshot();
-  }
-  ~read_snapshot() {
-    if (!owned_) return;
-    try {
-      c_.exec("COMMIT");
-    } catch (db_error const&) {
-      // Nothing was written; end the transaction however it can be, so the pooled
-      // connection does not keep pinning this snapshot.
-      try {
-        c_.exec("ROLLBACK");
-      } catch (db_error const&) {
-      }
-    }
-  }
-  read_snapshot(read_snapshot const&) = delete;
-  read_snapshot& operator=(read_snapshot const&) = delete;
-
- private:
-  connection& c_;
-  bool owned_;
-};
 
 // Per event: its fields and the registration figures, one pass over registrations.
 constexpr char const* events_sql =

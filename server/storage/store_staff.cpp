@@ -107,6 +107,28 @@ std::int64_t sql_store::count_active_admins() {
   return n;
 }
 
+std::pair<std::int64_t, std::int64_t> sql_store::count_login_attempt(std::string const& account, std::int64_t now,
+                                                                     std::int64_t window) {
+  // One statement, so two instances counting at once never both read the same count.
+  auto& s = c_.prepare(
+      "INSERT INTO login_attempts (account, window_start, failures) VALUES (?1, ?2, 1) "
+      "ON CONFLICT (account) DO UPDATE SET "
+      "failures = CASE WHEN login_attempts.window_start <= ?2 - ?3 THEN 1 ELSE login_attempts.failures + 1 END, "
+      "window_start = CASE WHEN login_attempts.window_start <= ?2 - ?3 THEN ?2 ELSE login_attempts.window_start END "
+      "RETURNING failures, window_start");
+  s.bind(1, account).bind(2, now).bind(3, window);
+  std::pair<std::int64_t, std::int64_t> out{1, now};
+  if (s.step()) {
+    out = {s.get_int(0), s.get_int(1)};
+    s.reset();
+  }
+  return out;
+}
+
+void sql_store::clear_login_attempts(std::string const& account) {
+  c_.prepare("DELETE FROM login_attempts WHERE account = ?1").bind(1, account).run();
+}
+
 domain::audit_page sql_store::search_audit(domain::audit_query const& q) {
   domain::audit_page page;
   auto& count = c_.prepare(std::string("SELECT count(*) FROM audit_log ") + audit_where);

@@ -141,6 +141,7 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
       bool again = db && db->why == db_error::kind::retry;
       std::fprintf(stderr, "qiandao: commit failed, batch of %zu %s: %s\n", batch.size(),
                    again ? "retried" : "refused", e.what());
+      if (db) metrics_.database_error(db->code);
       if (!again) {
         metrics_.storage_failure();
         break;
@@ -157,7 +158,17 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
 
 void writer::publish() {
   auto changes = store_->take_changes();
-  if (!listener_ || changes.empty()) return;
+  if (changes.empty()) return;
+  if (ring_) {
+    domain::board_ring r{std::move(changes.events), changes.programme, false,
+                         std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count()};
+    for (auto const& c : changes.recent) r.events.insert(c.event_id);
+    for (auto const& c : changes.undone) r.events.insert(c.event_id);
+    return ring_(std::move(r));
+  }
+  if (!listener_) return;
   domain::board_delta d;
   d.committed_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

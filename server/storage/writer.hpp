@@ -37,6 +37,9 @@ class writer {
   writer& operator=(writer const&) = delete;
 
   void on_board_change(board_listener l) { listener_ = std::move(l); }
+  // Instead of deltas: which events each COMMIT changed, read nothing back (several
+  // instances: the board re-reads them, the doorbell tells the others).
+  void on_board_ring(domain::database::ring_listener l) { ring_ = std::move(l); }
   // Cleared after each COMMIT that revoked a device (SQLite; see device_cache.hpp).
   void use_device_cache(device_cache* cache);
   // Thread-safe. A job refused (queue full, stopping) completes at once with false.
@@ -55,6 +58,7 @@ class writer {
   metrics& metrics_;
   limits limits_;
   board_listener listener_;
+  domain::database::ring_listener ring_;
   device_cache* devices_ = nullptr;
   std::chrono::milliseconds backoff_{0};
   std::mutex mutex_;

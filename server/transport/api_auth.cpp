@@ -54,7 +54,7 @@ net::awaitable<response> login(call& c) {
   if (!f.empty()) co_return error_response(c.req, f.to_error());
 
   if (auto busy = hashing_busy(c)) co_return *busy;
-  if (auto wait = throttled(c, *username)) co_return *wait;
+  if (auto wait = co_await throttled(c, *username)) co_return *wait;
   auto user = c.a.db.read()->find_user_by_name(*username);
   bool ok = co_await verify_off_thread(c.a, user ? user->password_hash : decoy_hash(), *password);
   if (!user || !ok) {  // begin_attempt already counted it
@@ -62,7 +62,7 @@ net::awaitable<response> login(call& c) {
     co_return error_response(c.req, make_error(error_kind::unauthorized, "bad_credentials",
                                                "用户名或密码错误 / wrong username or password"));
   }
-  c.a.throttle.succeeded(*username, c.remote);
+  co_await throttle_passed(c, *username);
   std::string token = domain::new_secret_token();
   int hours = c.a.cfg.session_hours;
   // Captures by reference only: GCC 12 miscompiles init-captures of lambdas made inside a
@@ -201,10 +201,10 @@ net::awaitable<response> check_device_pin(call& c) {
                                                "此签到机未设置 PIN，请管理员在“设备”页设置 / this kiosk has no PIN; an admin sets one on the Devices page"));
   std::string account = "device-pin:" + std::to_string(c.who->id);
   if (auto busy = hashing_busy(c)) co_return *busy;
-  if (auto wait = throttled(c, account)) co_return *wait;
+  if (auto wait = co_await throttled(c, account)) co_return *wait;
   if (!co_await verify_off_thread(c.a, *hash, pin))
     co_return error_response(c.req, make_error(error_kind::forbidden, "wrong_pin", "PIN 不正确 / wrong PIN"));
-  c.a.throttle.succeeded(account, c.remote);
+  co_await throttle_passed(c, account);
   co_return json_response(c.req, http::status::ok, {{"ok", true}});
 }
 
@@ -232,13 +232,30 @@ net::awaitable<response> audit_log(call& c) {
 }  // namespace
 
 // Counts an attempt for the account from this address: the 429 to send when over the limit.
-std::optional<response> throttled(call const& c, std::string const& account) {
-  auto wait = c.a.throttle.begin_attempt(account, c.remote);
-  if (wait <= 0) return std::nullopt;
+net::awaitable<std::optional<response>> throttled(call const& c, std::string const& account) {
+  auto wait = c.a.throttle.begin_address_attempt(c.remote);
+  if (wait <= 0) {
+    auto const& limits = c.a.throttle.settings();
+    auto counted = co_await commit<std::int64_t>(c.a.db, [&](domain::store& s) {
+      return std::pair{domain::count_account_attempt(s, account, limits), true};
+    });
+    if (!counted) co_return unavailable(c.req);
+    wait = *counted;
+  }
+  if (wait <= 0) co_return std::nullopt;
   auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",
                                               "尝试次数过多，请稍后再试 / too many attempts, try later"));
   res.set(http::field::retry_after, std::to_string(wait));
-  return res;
+  co_return res;
+}
+
+net::awaitable<void> throttle_passed(call const& c, std::string const& account) {
+  c.a.throttle.address_succeeded(c.remote);
+  // Best effort: were it lost, the failures would run out with their window.
+  co_await commit<bool>(c.a.db, [&](domain::store& s) {
+    domain::forget_account_attempts(s, account);
+    return std::pair{true, true};
+  });
 }
 
 std::optional<response> hashing_busy(call const& c) {

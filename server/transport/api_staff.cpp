@@ -92,13 +92,13 @@ net::awaitable<response> change_own_password(call& c) {
   if (!mine) co_return error_response(c.req, not_found_error());
   if (auto busy = hashing_busy(c)) co_return *busy;
   // The same per-account throttle as sign-in: a stolen session cannot guess the password.
-  if (auto wait = throttled(c, mine->username)) co_return *wait;
+  if (auto wait = co_await throttled(c, mine->username)) co_return *wait;
   if (!co_await verify_off_thread(c.a, mine->password_hash, *current)) {
     domain::field_errors wrong;
     wrong.add("current_password", "当前密码不正确 / the current password is wrong");
     co_return error_response(c.req, wrong.to_error());
   }
-  c.a.throttle.succeeded(mine->username, c.remote);
+  co_await throttle_passed(c, mine->username);
   auto hash = co_await hash_off_thread(c.a, *next);
   std::string keep = domain::token_digest(session_token(c.req).value_or(""));
   auto done = co_await commit_rule<bool>(

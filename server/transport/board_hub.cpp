@@ -86,6 +86,113 @@ void board_hub::do_apply(domain::board_delta d) {
   maybe_flush();
 }
 
+void board_hub::reconcile(domain::board_reread r, bool resync, std::int64_t at_us) {
+  net::post(ex_, [self = shared_from_this(), r = std::move(r), resync, at_us]() mutable {
+    self->do_reconcile(std::move(r), resync, at_us);
+  });
+}
+
+void board_hub::rebuild(domain::board_reread r) {
+  prog_ = std::move(r.prog);
+  events_.clear();
+  for (auto& e : r.events) events_.emplace(e.id, std::move(e));
+  minutes_.clear();
+  for (auto const& [id, rows] : r.minutes)
+    for (auto const& m : rows) minutes_[id][m.minute] = m.count;
+  recent_.assign(r.latest.begin(), r.latest.end());
+  while (recent_.size() > recent_kept) recent_.pop_front();
+  seen_.clear();
+  for (auto const& [id, rows] : r.recent)
+    for (auto const& c : rows) seen_[id][c.id] = c.at;
+  pending_events_.clear();
+  pending_recent_.clear();
+  pending_undone_.clear();
+  pending_minutes_.clear();
+  pending_checkins_ = 0;
+  pending_programme_ = false;
+  pending_since_us_ = 0;
+  ++version_;
+  snapshot_cache_.reset();
+  for (auto const& s : sessions_) s->deliver(snapshot());
+}
+
+// The chart of one event against a fresh count: more in a minute → added to the next frame;
+// fewer → undone entries (with the real `at` of the check-ins that left the latest list,
+// else the minute itself), so a board's chart matches the database after the frame.
+void board_hub::reconcile_minutes(domain::id_t event_id, std::vector<domain::board_minute> const& now,
+                                  std::vector<domain::board_checkin> const& gone) {
+  auto from = domain::board_history_from();
+  auto& have = minutes_[event_id];
+  std::erase_if(have, [&](auto const& m) { return m.first.compare(0, from.size(), from) < 0; });
+  std::map<std::string, std::int64_t> fresh;
+  for (auto const& m : now) fresh[m.minute] = m.count;
+  std::map<std::string, std::int64_t> diff;  // minute → fresh − have
+  for (auto const& [minute, n] : fresh) diff[minute] += n;
+  for (auto const& [minute, n] : have) diff[minute] -= n;
+  // Each check-in that left the latest list is an undone one; its minute nets it out.
+  for (auto const& c : gone) {
+    auto minute = domain::board_minute_of(c.at);
+    pending_undone_.push_back(c);
+    if (c.at.compare(0, from.size(), from) >= 0) ++diff[minute];
+  }
+  for (auto const& [minute, d] : diff) {
+    if (d > 0) {
+      pending_minutes_[{event_id, minute}] += d;
+      pending_checkins_ += d;
+    }
+    for (std::int64_t i = 0; i < -d; ++i) pending_undone_.push_back({event_id, "", "", minute, 0});
+  }
+  have = std::move(fresh);
+}
+
+void board_hub::do_reconcile(domain::board_reread r, bool resync, std::int64_t at_us) {
+  rereading_ = true;
+  if (resync) return rebuild(std::move(r));
+  bool changed = false;
+  if (r.full && (r.prog.title != prog_.title || r.prog.theme != prog_.theme)) {
+    prog_ = std::move(r.prog);
+    pending_programme_ = changed = true;
+  }
+  for (auto& e : r.events) {
+    auto it = events_.find(e.id);
+    if (it != events_.end() && to_json(it->second) == to_json(e)) continue;
+    pending_events_.insert(e.id);
+    events_[e.id] = std::move(e);
+    changed = true;
+  }
+  auto const undone_before = pending_undone_.size();
+  auto const checkins_before = pending_checkins_;
+  for (auto& [id, rows] : r.recent) {
+    auto& seen = seen_[id];
+    std::map<domain::id_t, std::string> next;
+    for (auto const& c : rows) {
+      next[c.id] = c.at;
+      if (seen.contains(c.id)) continue;
+      recent_.push_back(c);
+      pending_recent_.push_back(c);
+      changed = true;
+    }
+    // A check-in read last time that is no longer among the latest, though newer ones than
+    // it still are (or the list is short): it was undone.
+    std::vector<domain::board_checkin> gone;
+    auto const oldest = rows.empty() ? std::string() : rows.front().at;
+    for (auto const& [cid, at] : seen) {
+      if (next.contains(cid)) continue;
+      if (rows.size() < recent_kept || at > oldest) gone.push_back({id, "", "", at, cid});
+    }
+    for (auto const& c : gone)
+      std::erase_if(recent_, [&](auto const& x) { return x.id == c.id; });
+    seen = std::move(next);
+    reconcile_minutes(id, r.minutes[id], gone);
+  }
+  while (recent_.size() > recent_kept) recent_.pop_front();
+  if (pending_undone_.size() != undone_before || pending_checkins_ != checkins_before) changed = true;
+  if (!changed) return;
+  if (pending_since_us_ == 0) pending_since_us_ = at_us;
+  snapshot_cache_.reset();
+  maybe_flush();
+}
+
 // Idle: the frame leaves now. Busy (a fan-out still going, or resting after a dear one):
 // the change waits, and everything that arrives meanwhile goes in the same next frame.
 void board_hub::maybe_flush() {
@@ -119,7 +226,9 @@ std::string board_hub::totals_json() const {
 }
 
 void board_hub::flush() {
-  if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_ && pending_undone_.empty()) return;
+  if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_ && pending_undone_.empty() &&
+      pending_minutes_.empty())
+    return;
   auto started = clock::now();
   last_flush_ = started;
   json j = {{"type", "update"}, {"events", json::array()}, {"recent", json::array()}};
@@ -132,7 +241,15 @@ void board_hub::flush() {
   auto const first = n > recent_kept ? n - recent_kept : 0;
   for (auto i = first; i < n; ++i) j["recent"].push_back(to_json(pending_recent_[i]));
   j["checkins"] = n;
-  if (first > 0) {
+  if (rereading_) {
+    // Counted from the database, not from the rows listed: always the chart's own figures.
+    j["checkins"] = pending_checkins_;
+    j["minutes"] = json::array();
+    for (auto const& [key, count] : pending_minutes_)
+      j["minutes"].push_back(to_json(domain::board_minute{key.first, key.second, count}));
+    pending_minutes_.clear();
+    pending_checkins_ = 0;
+  } else if (first > 0) {
     std::map<std::pair<domain::id_t, std::string>, std::int64_t> per_minute;
     for (auto const& c : pending_recent_) ++per_minute[{c.event_id, domain::board_minute_of(c.at)}];
     j["minutes"] = json::array();

@@ -26,6 +26,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "domain/board.hpp"
 #include "domain/model.hpp"
 #include "metrics.hpp"
 
@@ -55,6 +56,11 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   // All thread-safe: each posts to the hub's executor.
   void start();  // the once-a-second sweep of write deadlines and backlog ages
   void apply(domain::board_delta d);
+  // Several instances (board_feed.hpp): what a re-read found for some events, or for all of
+  // them. The hub diffs it against what its boards were sent and sends the difference;
+  // `resync` rebuilds from it and sends every board a fresh snapshot. `at_us`: when the
+  // oldest change behind it was committed (or heard), for committed_at_us.
+  void reconcile(domain::board_reread r, bool resync, std::int64_t at_us);
   void join(std::shared_ptr<board_subscriber> s);
   void leave(board_subscriber* s);
   void send_snapshot(std::shared_ptr<board_subscriber> s);
@@ -71,6 +77,10 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
 
  private:
   void do_apply(domain::board_delta d);
+  void do_reconcile(domain::board_reread r, bool resync, std::int64_t at_us);
+  void rebuild(domain::board_reread r);
+  void reconcile_minutes(domain::id_t event_id, std::vector<domain::board_minute> const& now,
+                         std::vector<domain::board_checkin> const& gone);
   void maybe_flush();
   void flush();
   void sweep();
@@ -100,6 +110,13 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   // kept from each delta; trimmed to the chart's window when a snapshot is built.
   std::map<domain::id_t, std::map<std::string, std::int64_t>> minutes_;
   std::vector<domain::board_checkin> pending_undone_;
+  // Several instances: updates come from re-reads (reconcile), never from deltas. Per
+  // event, the check-ins last read as its latest (id → at), to tell new ones and undone
+  // ones apart; the chart's additions since the last frame, and how many check-ins they are.
+  bool rereading_ = false;
+  std::map<domain::id_t, std::map<domain::id_t, std::string>> seen_;
+  std::map<std::pair<domain::id_t, std::string>, std::int64_t> pending_minutes_;
+  std::int64_t pending_checkins_ = 0;
   std::string snapshot_from_;  // the window's first minute when the cached snapshot was built
   std::unordered_set<std::shared_ptr<board_subscriber>> sessions_;
   bool stopped_ = false;

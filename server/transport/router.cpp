@@ -243,6 +243,25 @@ net::awaitable<response> dispatch_on(router* r, request const* req, std::string 
 }
 }  // namespace
 
+// Whether this instance can serve: the database answers (a read of the programme's one row),
+// and, with several instances, whether it hears the others (its LISTEN connection). 503 when
+// the database does not answer; 200 "degraded" when only the doorbell is deaf (requests are
+// served, the boards fall back on the once-a-second re-read when it returns).
+response router::health(request const& req) {
+  bool database = true;
+  try {
+    (void)app_.db.read()->get_programme();
+  } catch (std::exception const&) {
+    database = false;
+  }
+  bool shared = app_.db.shared();
+  bool hears = app_.db.hears_peers();
+  json body = {{"status", !database ? "down" : (hears ? "ok" : "degraded")},
+               {"database", database ? "up" : "down"},
+               {"listener", shared ? (hears ? "up" : "down") : "none"}};
+  return json_response(req, database ? http::status::ok : http::status::service_unavailable, body);
+}
+
 net::awaitable<response> router::handle(request const& req, std::string remote) {
   // A read may wait on a database server: the request then runs on the database pool, and
   // the I/O thread goes on serving others.
@@ -258,7 +277,7 @@ net::awaitable<response> router::dispatch(request const& req, std::string remote
   try {
     if (!path.starts_with("/api/")) {
       if (path == "/healthz") {
-        res = json_response(req, http::status::ok, {{"status", "ok"}});
+        res = health(req);
         route_name = "/healthz";
       } else if (path == "/metrics") {
         res = json_response(req, http::status::ok, nullptr);
@@ -311,6 +330,7 @@ net::awaitable<response> router::dispatch(request const& req, std::string remote
   } catch (domain::storage_error const& e) {
     std::fprintf(stderr, "qiandao: %s %s: storage: %s\n", std::string(req.method_string()).c_str(),
                  route_name.c_str(), e.what());
+    app_.counters.database_error(e.code);
     res = unavailable(req);
   } catch (std::exception const& e) {
     std::fprintf(stderr, "qiandao: %s %s: %s\n", std::string(req.method_string()).c_str(),

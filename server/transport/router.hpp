@@ -110,6 +110,7 @@ class router {
 
  private:
   std::optional<domain::actor> authenticate(request const& req);
+  response health(request const& req);
   app& app_;
   std::vector<route> routes_;
 };

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "domain/board.hpp"
+#include "transport/board_feed.hpp"
 #include "transport/board_hub.hpp"
 #include "transport/listener.hpp"
 #include "transport/router.hpp"
@@ -27,7 +28,13 @@ server::server(config cfg, domain::database& db, qiandao::metrics& m) : metrics_
                                           domain::load_board(*db.read(), board_hub::recent_kept),
                                           metrics_, std::chrono::milliseconds(app_->cfg.board_interval_ms),
                                           [a = app_.get()] { return a->in_flight.load(std::memory_order_relaxed) >= busy_requests; });
-  db.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
+  if (db.shared()) {
+    // Several instances may write: the board follows rings and re-reads (board_feed.hpp).
+    feed_ = std::make_unique<board_feed>(db, app_->hub, metrics_);
+    db.on_board_ring([feed = feed_.get()](domain::board_ring r) { feed->ring(std::move(r)); });
+  } else {
+    db.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
+  }
   router_ = std::make_unique<router>(*app_);
   if (app_->cfg.tls_cert) tls_ = make_server_context(*app_->cfg.tls_cert, *app_->cfg.tls_key);
   listener_ = std::make_unique<listener>(ioc_, ep, *app_, *router_, tls_.get());
@@ -76,6 +83,7 @@ void server::stop() {
   // commits what is queued, then each owed answer is written (bounded, for a client that
   // stopped reading), then the boards' close frames go out.
   app_->db.stop();
+  if (feed_) feed_->stop();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while ((app_->in_flight.load() > 0 || app_->hub->connections() > 0) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));

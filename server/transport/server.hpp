@@ -17,6 +17,7 @@ namespace qiandao::transport {
 struct app;
 class router;
 class listener;
+class board_feed;
 
 class server {
  public:
@@ -41,6 +42,7 @@ class server {
   std::unique_ptr<router> router_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::unique_ptr<listener> listener_;
+  std::unique_ptr<board_feed> feed_;  // several instances (PostgreSQL): the board's re-reads
   std::vector<std::thread> threads_;
   std::thread board_thread_;
   bool stopped_ = false;

@@ -1,0 +1,45 @@
+#pragma once
+// Several instances on one database (PostgreSQL): the board learns what changed by event
+// (this instance's commits, the others' doorbells, the safety net once a second) and
+// re-reads those events from the database on a thread of its own, then hands the hub what
+// it read. Rings that arrive while a re-read runs are folded into the next one, so under
+// load re-reads grow and their rate falls; an I/O thread never waits on them.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "domain/database.hpp"
+#include "metrics.hpp"
+
+namespace qiandao::transport {
+
+class board_hub;
+
+class board_feed {
+ public:
+  board_feed(domain::database& db, std::shared_ptr<board_hub> hub, metrics& m);
+  ~board_feed();
+  board_feed(board_feed const&) = delete;
+  board_feed& operator=(board_feed const&) = delete;
+
+  void ring(domain::board_ring r);  // any thread
+  void stop();
+
+ private:
+  void loop();
+
+  domain::database& db_;
+  std::shared_ptr<board_hub> hub_;
+  metrics& metrics_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  domain::board_ring pending_;
+  bool has_pending_ = false;
+  bool stopping_ = false;
+  bool primed_ = false;  // the feed's thread only
+  std::thread thread_;
+};
+
+}  // namespace qiandao::transport
