@@ -40,8 +40,8 @@ constexpr char const* usage = R"(qiandao — 签到: registration, check-in and 
                                           disabled account again and signs the user out)
   qiandao device add NAME [--event ID] [--db FILE]      (prints the kiosk token once)
   qiandao backup FILE [--db FILE]                       (online backup of a live database)
-                (these take --config FILE instead of --db to use the file's db, e.g. the
-                 package's /etc/qiandao/qiandao.conf)
+                (these take --config FILE, or $QIANDAO_CONFIG, instead of --db to use the
+                 file's db, e.g. the package's /etc/qiandao/qiandao.conf)
   qiandao cert [--out DIR] [--host NAME_OR_IP]... [--days N]
                                        (self-signed TLS certificate for a venue: DIR/cert.pem, DIR/key.pem)
 )";
