@@ -8,12 +8,16 @@ packages=(
   build-essential cmake pkg-config
   libboost1.81-dev libsqlite3-dev libpq-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev libssl-dev libxlsxwriter-dev
   sqlite3
+  # `cpack -G DEB` (README "Install at a venue"): dpkg-shlibdeps declares the libraries the
+  # binary links, and CPack finds the binaries with `file`.
+  dpkg-dev file
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Chromium and CJK fonts for the browser tests; clang with its libFuzzer and sanitizer
   # runtimes for the fuzz harnesses; unzip to read back the XLSX report in its test; nginx
-  # in front of three instances in tests/scale.
-  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev unzip postgresql-15 postgresql-contrib-15 nginx)
+  # in front of three instances in tests/scale; systemd for systemd-analyze, which checks
+  # the package's units.
+  packages+=(chromium fonts-noto-cjk clang libclang-rt-14-dev unzip postgresql-15 postgresql-contrib-15 nginx systemd)
 fi
 
 missing=()

@@ -1,6 +1,8 @@
 #pragma once
 // Flags and environment in one plain struct; no globals.
+#include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,8 +39,24 @@ struct config {
   std::vector<std::string> trusted_proxies;
 };
 
+// A config file that cannot be read or holds a bad line; the message names the file and line.
+struct config_file_error : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
 // Parses `serve` flags (argv after the subcommand). Throws std::invalid_argument with a
-// message fit for the terminal.
+// message fit for the terminal. With `--config FILE` (else $QIANDAO_CONFIG, when set) the
+// file's settings come first, then QIANDAO_BOARD_TOKEN / QIANDAO_POW_SECRET, then the other
+// flags, which win; a list flag given on the command line replaces the file's list.
 config parse_serve_flags(std::vector<std::string> const& args);
+
+// Reads a config file over the defaults: one `key = value` a line, the key a serve flag
+// without its leading "--" (`demo = true|false`); `#` at the start of a line or after a
+// space starts a comment; a list key (allow-origin, trusted-proxy) may repeat or take
+// commas. Throws config_file_error (unreadable file, unknown key, bad value, a key twice).
+config read_config_file(std::string const& path);
+
+// Every serve flag, "--db" first; the packaged config file documents each one.
+std::vector<std::string> serve_flag_names();
 
 }  // namespace qiandao

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -29,14 +30,18 @@ using namespace qiandao;
 
 constexpr char const* usage = R"(qiandao — 签到: registration, check-in and live board
 
-  qiandao serve [--db FILE] [--listen HOST:PORT] [--demo] [--web-root DIR]
+  qiandao serve [--config FILE] [--db FILE] [--listen HOST:PORT] [--demo] [--web-root DIR]
                 [--threads N] [--allow-origin ORIGIN] [--board-token TOKEN]
                 [--tls-cert PEM --tls-key PEM] [--max-batch N]
+                (--config FILE, or $QIANDAO_CONFIG: `key = value` lines, one key per flag
+                 without its "--"; flags on the command line win)
   qiandao user add NAME --role admin|staff|judge [--db FILE]   (password from a prompt or stdin)
   qiandao user passwd NAME [--db FILE]   (a new password from a prompt or stdin; enables a
                                           disabled account again and signs the user out)
   qiandao device add NAME [--event ID] [--db FILE]      (prints the kiosk token once)
   qiandao backup FILE [--db FILE]                       (online backup of a live database)
+                (these take --config FILE, or $QIANDAO_CONFIG, instead of --db to use the
+                 file's db, e.g. the package's /etc/qiandao/qiandao.conf)
   qiandao cert [--out DIR] [--host NAME_OR_IP]... [--days N]
                                        (self-signed TLS certificate for a venue: DIR/cert.pem, DIR/key.pem)
 )";
@@ -56,6 +61,16 @@ std::optional<std::string> take_flag(std::vector<std::string>& args, std::string
     }
   }
   return std::nullopt;
+}
+
+// --db, else the db of --config FILE (or $QIANDAO_CONFIG), else qiandao.db: how the other
+// subcommands reach the database of a server run from a config file.
+std::string take_db(std::vector<std::string>& args) {
+  auto db = take_flag(args, "--db");
+  auto file = take_flag(args, "--config");
+  if (db) return *db;
+  if (char const* env = std::getenv("QIANDAO_CONFIG"); !file && env && *env) file = env;
+  return file ? read_config_file(*file).db_path : config{}.db_path;
 }
 
 std::string read_password() {
@@ -85,7 +100,7 @@ std::unique_ptr<storage::sql_store> open_store(std::string const& target) {
 }
 
 int user_add(std::vector<std::string> args) {
-  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  std::string db = take_db(args);
   std::string role = take_flag(args, "--role").value_or("");
   if (args.size() != 1) throw usage_error("user add takes one NAME");
   if (role != "admin" && role != "staff" && role != "judge")
@@ -113,7 +128,7 @@ int user_add(std::vector<std::string> args) {
 
 // A lost password (often the only admin's): set a new one on the server's own machine.
 int user_passwd(std::vector<std::string> args) {
-  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  std::string db = take_db(args);
   if (args.size() != 1) throw usage_error("user passwd takes one NAME");
   std::string pw = read_password();
   if (pw.size() < 10 || pw.size() > 1024) {
@@ -135,7 +150,7 @@ int user_passwd(std::vector<std::string> args) {
 }
 
 int device_add(std::vector<std::string> args) {
-  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  std::string db = take_db(args);
   auto event = take_flag(args, "--event");
   if (args.size() != 1) throw usage_error("device add takes one NAME");
   if (args[0].empty() || domain::has_control_chars(args[0]))
@@ -165,7 +180,7 @@ int device_add(std::vector<std::string> args) {
 }
 
 int backup(std::vector<std::string> args) {
-  std::string db = take_flag(args, "--db").value_or("qiandao.db");
+  std::string db = take_db(args);
   if (args.size() != 1) throw usage_error("backup takes one FILE");
   if (storage::is_postgres_target(db)) {
     // A PostgreSQL database is backed up by PostgreSQL's own tool, consistent while live.
@@ -254,10 +269,13 @@ int main(int argc, char** argv) {
     if (cmd == "backup") return backup(args);
     if (cmd == "cert") return cert(args);
     if (cmd == "version" || cmd == "--version") {
-      std::cout << "qiandao 0.1.0\n";
+      std::cout << "qiandao " QIANDAO_VERSION "\n";
       return 0;
     }
     throw usage_error("unknown command: " + cmd);
+  } catch (config_file_error const& e) {
+    std::cerr << "qiandao: " << e.what() << "\n";
+    return 2;
   } catch (usage_error const& e) {
     std::cerr << "qiandao: " << e.what() << "\n\n" << usage;
     return 2;
