@@ -112,6 +112,7 @@ TEST_CASE("the public board carries figures and no person", "[board][public]") {
     CHECK(res.body.find(regs[i]["code"].get<std::string>()) == std::string::npos);
   }
   CHECK(res.body.find('*') == std::string::npos);
+  CHECK(res.body.find("青浦区中心医院") == std::string::npos);  // each person's organization
   CHECK_FALSE(has_phone_like(res.body));
   CHECK_FALSE(has_code_like(res.body));
   auto body = res.json();
