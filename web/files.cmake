@@ -111,7 +111,12 @@ set(QIANDAO_WEB_FILES
   public/events.js
   public/find.js
   public/signup.js
-  public/ticket.js)
+  public/ticket.js
+  public/board.html
+  public/board.css
+  public/board.js
+  public/board_poll.js
+  public/board_view.js)
 
 # Files from node_modules (npm ci at the repo root) served at /web/vendor/<path>.
 #   echarts: the board's check-ins-per-minute chart.

@@ -1,6 +1,7 @@
 #include "domain/board.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "domain/leaderboard.hpp"
 #include "domain/validate.hpp"
@@ -17,10 +18,25 @@ std::vector<unit_rank> rank_units(std::vector<unit_rank> out) {
   return out;
 }
 
-board_event board_row(store& s, event const& e) {
+namespace {
+
+// An event's row without its competition: counts and anonymous figures only.
+board_event figures_row(store& s, event const& e) {
   board_event b{e.id, e.title, e.kind, e.venue, e.status, e.starts_at, e.capacity, e.counts, {}, {}, {}, e.ends_at};
   if (!e.services.empty()) b.clinic = s.count_tallies(e);
   b.units = rank_units(s.unit_figures(e.id));
+  return b;
+}
+
+// The chart's first minute for a clock reading `now`, "YYYY-MM-DDTHH:MM".
+std::string history_from(std::int64_t now) {
+  return format_time(now - 60 * (board_history_minutes - 1)).substr(0, 16);
+}
+
+}  // namespace
+
+board_event board_row(store& s, event const& e) {
+  auto b = figures_row(s, e);
   if (e.kind == "competition") b.competition = competition_board(s, e.id);
   return b;
 }
@@ -35,9 +51,7 @@ board_state load_board(store& s, int recent_limit) {
   return b;
 }
 
-std::string board_history_from() {
-  return format_time(now_seconds() - 60 * (board_history_minutes - 1)).substr(0, 16);
-}
+std::string board_history_from() { return history_from(now_seconds()); }
 
 std::string board_minute_of(std::string const& at) {
   // "YYYY-MM-DDTHH:MM:SS+08:00": the minute, then the zone as stored.
@@ -93,6 +107,43 @@ board_state select_board(board_state b, std::vector<id_t> const& ids) {
   b.events = std::move(events);
   std::erase_if(b.recent, [&](auto const& c) { return !shown(c.event_id); });
   std::erase_if(b.history, [&](auto const& m) { return !shown(m.event_id); });
+  return b;
+}
+
+bool board_shows_by_default(std::string const& status, std::string const& ends_at, std::string const& today) {
+  return status != "cancelled" && (ends_at.empty() || ends_at.substr(0, 10) >= today);
+}
+
+board_totals totals_over(std::vector<board_event> const& events) {
+  board_totals t;
+  for (auto const& e : events) {
+    t.registered += e.counts.registered;
+    t.waitlisted += e.counts.waitlisted;
+    t.checked_in += e.counts.checked_in;
+    if (e.clinic) t.served += e.clinic->served;
+  }
+  return t;
+}
+
+public_board load_public_board(store& s) {
+  auto const now = now_seconds();
+  public_board b{s.get_programme(), board_today(), {}, {}, {}};
+  std::set<id_t> shown;
+  for (auto const& e : s.list_events()) {
+    if (!board_shows_by_default(e.status, e.ends_at, b.today)) continue;
+    shown.insert(e.id);
+    b.events.push_back(figures_row(s, e));
+  }
+  b.totals = totals_over(b.events);
+  auto const from = history_from(now);
+  std::map<std::string, std::int64_t> per_minute;  // "YYYY-MM-DDTHH:MM" → check-ins
+  for (auto const& m : s.checkins_per_minute(from))
+    if (shown.contains(m.event_id)) per_minute[m.minute] += m.count;
+  for (int back = board_history_minutes - 1; back >= 0; --back) {
+    auto minute = format_time(now - 60 * back).substr(0, 16);
+    auto it = per_minute.find(minute);
+    b.per_minute.push_back({minute + ":00+08:00", it == per_minute.end() ? 0 : it->second});
+  }
   return b;
 }
 

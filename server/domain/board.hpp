@@ -1,8 +1,10 @@
 #pragma once
 // The board projection: what the live board shows, built from the store. Names are masked
 // here, the one place that feeds the board, so no caller can leak one.
+#include <cstdint>
 #include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "domain/store.hpp"
@@ -40,5 +42,33 @@ board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int re
 
 // Just the events named (in the order given, unknown ids dropped), with their check-ins.
 board_state select_board(board_state b, std::vector<id_t> const& ids);
+
+// A board that names no events shows those neither cancelled nor ended before `today`
+// (web/board/selection.js applies the same to the stream's rows).
+bool board_shows_by_default(std::string const& status, std::string const& ends_at, std::string const& today);
+
+struct board_totals {
+  std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
+};
+board_totals totals_over(std::vector<board_event> const& events);
+
+// Check-ins in one minute of the chart's window, over every event shown.
+struct minute_count {
+  std::string minute;  // "YYYY-MM-DDTHH:MM:00+08:00"
+  std::int64_t count = 0;
+};
+
+// The public board (GET /api/v1/board/public), for an audience: not one person in it, not
+// even a masked name. The events a board shows by default, each with its counts, clinic
+// tallies and unit ranking but no competition (its rows name competitors); totals over them;
+// and their live check-ins in every minute of the chart's window, oldest first.
+struct public_board {
+  programme prog;
+  std::string today;
+  std::vector<board_event> events;
+  board_totals totals;
+  std::vector<minute_count> per_minute;  // board_history_minutes entries, zeros included
+};
+public_board load_public_board(store& s);
 
 }  // namespace qiandao::domain

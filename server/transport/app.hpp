@@ -9,6 +9,7 @@
 #include "domain/database.hpp"
 #include "domain/public_guard.hpp"
 #include "metrics.hpp"
+#include "transport/public_board_cache.hpp"
 
 namespace qiandao::transport {
 
@@ -34,6 +35,8 @@ struct app {
   // the writer (api_public.cpp).
   domain::rate_limiter public_limits;
   domain::pow_guard pow{cfg.pow_secret.value_or(""), cfg.pow_max_number, cfg.pow_ttl_seconds};
+  // GET /api/v1/board/public: read at most once a second, the same bytes for every viewer.
+  public_board_cache public_board;
 };
 
 }  // namespace qiandao::transport

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "domain/board.hpp"
 #include "domain/checkins.hpp"
 #include "domain/competition_model.hpp"
 #include "domain/report.hpp"
@@ -82,6 +83,9 @@ void read_registration_filters(std::map<std::string, std::string> const& query, 
 json public_event_json(domain::event const& e);
 json public_ticket_json(domain::public_ticket const& t);
 json challenge_json(domain::pow_challenge const& c);
+// The public board (GET /api/v1/board/public): figures only, no generated_at (added when
+// the figures change).
+json public_board_json(domain::public_board const& b);
 // The ALTCHA widget's payload (base64 of {"challenge":{…},"solution":{…}}); empty when it
 // is not one.
 std::optional<domain::pow_solution> read_pow_payload(std::string const& base64);

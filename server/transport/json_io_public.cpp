@@ -107,4 +107,21 @@ std::optional<domain::pow_solution> read_pow_payload(std::string const& base64) 
   return s;
 }
 
+json public_board_json(domain::public_board const& b) {
+  json events = json::array(), per_minute = json::array();
+  for (auto const& e : b.events) {
+    json row = to_json(e);  // a board row: counts, clinic tallies, units; never a competition here
+    row["rate"] = rate_json(e.counts.checked_in, e.counts.registered);
+    events.push_back(std::move(row));
+  }
+  for (auto const& m : b.per_minute) per_minute.push_back({{"minute", m.minute}, {"count", m.count}});
+  auto const& t = b.totals;
+  return {{"programme", to_json(b.prog)},
+          {"today", b.today},
+          {"events", std::move(events)},
+          {"totals", {{"registered", t.registered}, {"waitlisted", t.waitlisted}, {"checked_in", t.checked_in},
+                      {"served", t.served}, {"rate", rate_json(t.checked_in, t.registered)}}},
+          {"per_minute", std::move(per_minute)}};
+}
+
 }  // namespace qiandao::transport

@@ -84,7 +84,8 @@ std::optional<std::string> bearer(request const& req) {
 bool allowed(access need, std::optional<domain::actor> const& who, call const& c) {
   using role = domain::role_kind;
   switch (need) {
-    case access::anyone: return true;
+    case access::anyone:
+    case access::open: return true;
     case access::signed_in: return who.has_value();
     case access::kiosk: return who && who->role != role::board && who->role != role::judge;
     case access::judge: return who && who->may_judge();
@@ -211,6 +212,7 @@ router::router(app& a) : app_(a) {
     for (auto& r : make()) routes_.push_back(std::move(r));
   for (auto& r : door_routes()) routes_.push_back(std::move(r));  // door (issue 11)
   for (auto& r : public_routes()) routes_.push_back(std::move(r));
+  for (auto& r : board_public_routes()) routes_.push_back(std::move(r));
 }
 
 std::optional<domain::actor> router::authenticate(request const& req) {
@@ -314,7 +316,7 @@ net::awaitable<response> router::dispatch(request const& req, std::string remote
                          : error_response(req, not_found_error());
       } else {
         route_name = found->pattern;
-        c.who = authenticate(req);
+        if (found->who != access::open) c.who = authenticate(req);
         if (!allowed(found->who, c.who, c)) {
           bool anonymous = !c.who || found->who == access::board;
           res = error_response(

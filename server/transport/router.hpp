@@ -34,8 +34,10 @@ struct call {
 
 using handler = std::function<net::awaitable<response>(call&)>;
 
-// kiosk: any device or user but judges; judge: judges, staff and admins.
-enum class access { anyone, signed_in, kiosk, judge, staff, admin, board };
+// kiosk: any device or user but judges; judge: judges, staff and admins. open: anyone, and
+// no cookie or token is even looked up (an answer the same for all, such as the public
+// board's, costs no database read per request).
+enum class access { anyone, signed_in, kiosk, judge, staff, admin, board, open };
 
 struct route {
   http::verb method;
@@ -95,6 +97,7 @@ std::vector<route> staff_routes();    // issue 11: edit a registration, accounts
 std::vector<route> export_routes();   // issue 11: CSV and XLSX lists (api_exports.cpp)
 std::vector<route> door_routes();  // the offline door: ticket-list feed, conflicts (issue 11)
 std::vector<route> public_routes();       // the public's own sign-up (/s/), no sign-in
+std::vector<route> board_public_routes();  // the public board for an audience (issue 13)
 
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);

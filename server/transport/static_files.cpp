@@ -37,6 +37,7 @@ std::optional<std::string> file_for(std::string_view path) {
     if (path == p || path == p + "/") return std::string(page) + "/index.html";
   }
   if (path == "/s" || path == "/s/") return "public/index.html";  // the public's own sign-up
+  if (path == "/s/board" || path == "/s/board/") return "public/board.html";  // the public board
   if (path.starts_with("/web/")) {
     auto rest = path.substr(5);
     // Only plain relative names: no "..", no hidden files, no backslashes.

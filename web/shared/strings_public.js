@@ -66,4 +66,15 @@ export const publicStrings = {
   'pub.find.hint': ['输入报名时的手机号和完整姓名。', 'Enter the mobile number and the full name you signed up with.'],
   'pub.find.submit': ['查找', 'Find'],
   'pub.find.none': ['没有找到报名记录，请核对手机号和姓名。', 'Nothing found: check the number and the name.'],
+
+  // ── the public board (/s/board) ──
+  'pb.title': ['实时签到', 'Live attendance'],
+  'pb.none': ['今天没有进行中的活动。', 'No event on today\'s programme.'],
+  'pb.units': ['各单位参会率', 'Attendance by unit'],
+  'pb.chart_peak': ['最高 {n} 人次/分钟', 'peak {n} a minute'],
+  'pb.chart_label': ['近 60 分钟共签到 {n} 人次', '{n} check-ins in the last 60 minutes'],
+  'pb.updated': ['数据更新于 {time}', 'Figures as of {time}'],
+  'pb.stale': ['网络中断，数据停留在 {time}，正在重试…', 'Connection lost: figures as of {time}; retrying…'],
+  'pb.note': ['本页只显示汇总数字，不含任何个人信息。', 'Totals only: no personal information is shown.'],
+  'pb.sign_up': ['我要报名 →', 'Sign up →'],
 };

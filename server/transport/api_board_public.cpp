@@ -1,0 +1,57 @@
+// GET /api/v1/board/public: the programme's live figures for a large audience, meant to sit
+// behind a micro-cache (README "Public board"). No person in it, so it is open to anyone
+// whether or not a board token is set; the same bytes for every viewer within a second
+// (public_board_cache), with a strong ETag, and 304 when the viewer has them already.
+#include "transport/public_board_cache.hpp"
+#include "transport/router.hpp"
+
+namespace qiandao::transport {
+
+namespace {
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// If-None-Match: "*" or a list of entity tags, compared weakly (RFC 9110, 13.1.2).
+bool none_match(request const& req, std::string_view etag) {
+  auto it = req.find(http::field::if_none_match);
+  if (it == req.end()) return false;
+  std::string_view list = it->value();
+  for (;;) {
+    auto comma = list.find(',');
+    auto tag = trimmed(list.substr(0, comma));
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    if (comma == std::string_view::npos) return false;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+net::awaitable<response> public_board(call& c) {
+  auto current = c.a.public_board.get(c.a.db);
+  response res{http::status::ok, c.req.version()};
+  res.set(http::field::server, "qiandao");
+  res.set(http::field::cache_control, "public, max-age=1");
+  res.set(http::field::etag, current->etag);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (none_match(c.req, current->etag)) {
+    res.result(http::status::not_modified);
+  } else {
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = current->body;
+  }
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+std::vector<route> board_public_routes() {
+  return {{http::verb::get, "/api/v1/board/public", access::open, public_board}};
+}
+
+}  // namespace qiandao::transport
