@@ -1,6 +1,7 @@
 #pragma once
 // How the layers above reach storage: one writer that commits queued rules in batches, and
 // stores lent for reads. storage/ implements it for each engine; main wires one in.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
@@ -30,6 +31,7 @@ struct board_ring {
   bool resync = false;  // the doorbell was deaf for a while (it just (re)connected): rebuild
                         // and give every board a fresh snapshot
   std::int64_t at_us = 0;  // Unix µs when the oldest change rung was committed (or heard)
+  std::uint64_t joins = 0;  // boards that joined up to this number wait for this re-read
 };
 
 class database {

@@ -241,6 +241,8 @@ net::awaitable<std::optional<response>> throttled(call const& c, std::string con
     });
     if (!counted) co_return unavailable(c.req);
     wait = *counted;
+    // Refused unchecked: not an attempt this address made.
+    if (wait > 0) c.a.throttle.address_succeeded(c.remote);
   }
   if (wait <= 0) co_return std::nullopt;
   auto res = error_response(c.req, make_error(error_kind::rate_limited, "rate_limited",

@@ -4,6 +4,7 @@
 // re-reads those events from the database on a thread of its own, then hands the hub what
 // it read. Rings that arrive while a re-read runs are folded into the next one, so under
 // load re-reads grow and their rate falls; an I/O thread never waits on them.
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -24,7 +25,12 @@ class board_feed {
   board_feed(board_feed const&) = delete;
   board_feed& operator=(board_feed const&) = delete;
 
+  static constexpr std::chrono::milliseconds min_gap{10};
+
   void ring(domain::board_ring r);  // any thread
+  // Waits (at most `timeout`) until a first full re-read has been handed to the hub, so the
+  // boards that connect next start from it. False when it has not come in time.
+  bool wait_primed(std::chrono::milliseconds timeout);
   void stop();
 
  private:
@@ -35,10 +41,11 @@ class board_feed {
   metrics& metrics_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable primed_cv_;
   domain::board_ring pending_;
   bool has_pending_ = false;
   bool stopping_ = false;
-  bool primed_ = false;  // the feed's thread only
+  bool primed_ = false;  // under mutex_
   std::thread thread_;
 };
 

@@ -86,9 +86,9 @@ void board_hub::do_apply(domain::board_delta d) {
   maybe_flush();
 }
 
-void board_hub::reconcile(domain::board_reread r, bool resync, std::int64_t at_us) {
-  net::post(ex_, [self = shared_from_this(), r = std::move(r), resync, at_us]() mutable {
-    self->do_reconcile(std::move(r), resync, at_us);
+void board_hub::reconcile(domain::board_reread r, bool resync, std::int64_t at_us, std::uint64_t joins) {
+  net::post(ex_, [self = shared_from_this(), r = std::move(r), resync, at_us, joins]() mutable {
+    self->do_reconcile(std::move(r), resync, at_us, joins);
   });
 }
 
@@ -114,6 +114,17 @@ void board_hub::rebuild(domain::board_reread r) {
   ++version_;
   snapshot_cache_.reset();
   for (auto const& s : sessions_) s->deliver(snapshot());
+}
+
+void board_hub::admit_joiners(std::uint64_t up_to) {
+  auto ready = std::stable_partition(joining_.begin(), joining_.end(), [up_to](auto const& j) { return j.first <= up_to; });
+  if (ready == joining_.begin()) return;
+  auto first = snapshot();  // flushes what is pending to the boards already in
+  for (auto it = joining_.begin(); it != ready; ++it) {
+    sessions_.insert(it->second);
+    it->second->deliver(first);
+  }
+  joining_.erase(joining_.begin(), ready);
 }
 
 // The chart of one event against a fresh count: more in a minute → added to the next frame;
@@ -145,8 +156,15 @@ void board_hub::reconcile_minutes(domain::id_t event_id, std::vector<domain::boa
   have = std::move(fresh);
 }
 
-void board_hub::do_reconcile(domain::board_reread r, bool resync, std::int64_t at_us) {
+void board_hub::do_reconcile(domain::board_reread r, bool resync, std::int64_t at_us, std::uint64_t joins) {
   rereading_ = true;
+  // Whatever this re-read changed goes to the boards already in first; then the boards it
+  // answers join with a snapshot that holds it.
+  struct admit_after {
+    board_hub* hub;
+    std::uint64_t joins;
+    ~admit_after() { hub->admit_joiners(joins); }
+  } admit{this, r.full ? joins : 0};
   if (resync) return rebuild(std::move(r));
   bool changed = false;
   if (r.full && (r.prog.title != prog_.title || r.prog.theme != prog_.theme)) {
@@ -242,11 +260,16 @@ void board_hub::flush() {
   for (auto i = first; i < n; ++i) j["recent"].push_back(to_json(pending_recent_[i]));
   j["checkins"] = n;
   if (rereading_) {
-    // Counted from the database, not from the rows listed: always the chart's own figures.
+    // Counted from the database, not from the rows listed. When the rows listed are exactly
+    // what the chart gained, the frame looks as on one instance (no `minutes`).
+    std::map<std::pair<domain::id_t, std::string>, std::int64_t> listed;
+    for (auto const& c : pending_recent_) ++listed[{c.event_id, domain::board_minute_of(c.at)}];
     j["checkins"] = pending_checkins_;
-    j["minutes"] = json::array();
-    for (auto const& [key, count] : pending_minutes_)
-      j["minutes"].push_back(to_json(domain::board_minute{key.first, key.second, count}));
+    if (first > 0 || listed != pending_minutes_) {
+      j["minutes"] = json::array();
+      for (auto const& [key, count] : pending_minutes_)
+        j["minutes"].push_back(to_json(domain::board_minute{key.first, key.second, count}));
+    }
     pending_minutes_.clear();
     pending_checkins_ = 0;
   } else if (first > 0) {
@@ -329,10 +352,15 @@ void board_hub::join(std::shared_ptr<board_subscriber> s) {
       s->close();
       return;
     }
-    auto first = self->snapshot();  // before joining, so any flush it does skips this session
-    self->sessions_.insert(s);
     ++self->live_;
     self->metrics_.board_connected();
+    if (self->ask_reread_) {
+      self->joining_.emplace_back(++self->joins_, std::move(s));
+      self->ask_reread_(self->joins_);
+      return;
+    }
+    auto first = self->snapshot();  // before joining, so any flush it does skips this session
+    self->sessions_.insert(s);
     s->deliver(std::move(first));
   });
 }
@@ -341,11 +369,17 @@ void board_hub::leave(board_subscriber* s) {
   net::post(ex_, [self = shared_from_this(), s] {
     auto it = std::find_if(self->sessions_.begin(), self->sessions_.end(),
                            [s](auto const& p) { return p.get() == s; });
+    auto waiting = std::find_if(self->joining_.begin(), self->joining_.end(),
+                                [s](auto const& p) { return p.second.get() == s; });
     if (it != self->sessions_.end()) {
       self->sessions_.erase(it);
-      --self->live_;
-      self->metrics_.board_disconnected();
+    } else if (waiting != self->joining_.end()) {
+      self->joining_.erase(waiting);
+    } else {
+      return;
     }
+    --self->live_;
+    self->metrics_.board_disconnected();
   });
 }
 
@@ -361,6 +395,7 @@ void board_hub::shutdown() {
     self->rest_timer_.cancel();
     self->sweep_timer_.cancel();
     for (auto const& s : self->sessions_) s->close();
+    for (auto const& j : self->joining_) j.second->close();
   });
 }
 

@@ -60,7 +60,11 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   // them. The hub diffs it against what its boards were sent and sends the difference;
   // `resync` rebuilds from it and sends every board a fresh snapshot. `at_us`: when the
   // oldest change behind it was committed (or heard), for committed_at_us.
-  void reconcile(domain::board_reread r, bool resync, std::int64_t at_us);
+  void reconcile(domain::board_reread r, bool resync, std::int64_t at_us, std::uint64_t joins);
+  // Several instances: a board that joins waits for a full re-read that began after it came
+  // (its first snapshot then holds every check-in answered before it connected); `ask`
+  // requests one, for the boards that joined up to its argument. Set before start().
+  void reread_on_join(std::function<void(std::uint64_t)> ask) { ask_reread_ = std::move(ask); }
   void join(std::shared_ptr<board_subscriber> s);
   void leave(board_subscriber* s);
   void send_snapshot(std::shared_ptr<board_subscriber> s);
@@ -77,7 +81,8 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
 
  private:
   void do_apply(domain::board_delta d);
-  void do_reconcile(domain::board_reread r, bool resync, std::int64_t at_us);
+  void do_reconcile(domain::board_reread r, bool resync, std::int64_t at_us, std::uint64_t joins);
+  void admit_joiners(std::uint64_t up_to);
   void rebuild(domain::board_reread r);
   void reconcile_minutes(domain::id_t event_id, std::vector<domain::board_minute> const& now,
                          std::vector<domain::board_checkin> const& gone);
@@ -117,6 +122,10 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   std::map<domain::id_t, std::map<domain::id_t, std::string>> seen_;
   std::map<std::pair<domain::id_t, std::string>, std::int64_t> pending_minutes_;
   std::int64_t pending_checkins_ = 0;
+  std::function<void(std::uint64_t)> ask_reread_;
+  // Boards waiting for a full re-read that began after they came, numbered in join order.
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<board_subscriber>>> joining_;
+  std::uint64_t joins_ = 0;
   std::string snapshot_from_;  // the window's first minute when the cached snapshot was built
   std::unordered_set<std::shared_ptr<board_subscriber>> sessions_;
   bool stopped_ = false;

@@ -31,7 +31,14 @@ server::server(config cfg, domain::database& db, qiandao::metrics& m) : metrics_
   if (db.shared()) {
     // Several instances may write: the board follows rings and re-reads (board_feed.hpp).
     feed_ = std::make_unique<board_feed>(db, app_->hub, metrics_);
+    app_->hub->reread_on_join(
+        [feed = feed_.get()](std::uint64_t joins) { feed->ring(domain::board_ring{{}, true, false, 0, joins}); });
     db.on_board_ring([feed = feed_.get()](domain::board_ring r) { feed->ring(std::move(r)); });
+    // Boards that connect from now on start from the database's state, not from a rebuild
+    // racing their first frames. Without the database (or its LISTEN) in 5 s, start anyway:
+    // the listener keeps trying, and its first connection rebuilds every board.
+    if (!feed_->wait_primed(std::chrono::seconds(5)))
+      std::fprintf(stderr, "qiandao: the board's first re-read has not come in 5 s; starting without it\n");
   } else {
     db.on_board_change([hub = app_->hub](domain::board_delta d) { hub->apply(std::move(d)); });
   }
