@@ -137,7 +137,7 @@ public_board load_public_board(store& s) {
   b.totals = totals_over(b.events);
   auto const from = history_from(now);
   std::map<std::string, std::int64_t> per_minute;  // "YYYY-MM-DDTHH:MM" → check-ins
-  for (auto const& m : s.checkins_per_minute(from))
+  for (auto const& m : s.checkins_per_minute(from, 0))
     if (shown.contains(m.event_id)) per_minute[m.minute] += m.count;
   for (int back = board_history_minutes - 1; back >= 0; --back) {
     auto minute = format_time(now - 60 * back).substr(0, 16);
