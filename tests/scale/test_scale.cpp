@@ -468,7 +468,10 @@ TEST_CASE("three instances behind nginx: kill -9 three times, nothing lost, ever
     CHECK(worst_ms <= 1000);
 
     // Nothing acknowledged lost or doubled; each answer stands as given.
-    require_durable(url, acks);
+    auto durable = require_durable(url, acks);
+    std::printf("scale: lost %d, doubled %lld (%zu registrations acknowledged as checked in)\n", durable.missing,
+                static_cast<long long>(std::max<std::int64_t>(durable.duplicated, durable.twice)),
+                durable.registrations);
     // Every acknowledged nonce answers the same on every instance.
     for (auto p : ports) {
       std::vector<ack> sample;
