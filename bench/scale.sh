@@ -7,9 +7,9 @@
 # Builds build/bench (Release, no tests) and the scale test in build/dev when needed,
 # installs nginx and postgresql-15 if missing, then on a throwaway cluster of its own:
 #   1. references: pgbench running Qiandao's check-in SQL (bench/pg_checkin.sql, one scan a
-#      transaction, 64 clients); the same SQL with pg_notify inside each transaction before
-#      COMMIT (three LISTEN connections open, one per instance); Qiandao, one instance, 64
-#      kiosk connections direct;
+#      transaction, 64 clients, and 1 client for context); the same SQL with pg_notify inside
+#      each transaction before COMMIT (64 clients, three LISTEN connections open, one per
+#      instance); Qiandao, one instance, 64 kiosk connections direct;
 #   2. three instances behind nginx (deploy/nginx/qiandao.conf, ports and paths changed):
 #      durable check-ins at 64 kiosk connections through nginx;
 #   3. cross-instance check-in → last board, boards spread over the three instances directly,
@@ -45,7 +45,7 @@ KILLS=${BENCH_SCALE_KILLS:-20}
 PUBLIC_RATE=${BENCH_PUBLIC_RATE:-50000}
 PUBLIC_CONNS=${BENCH_PUBLIC_CONNS:-256}
 PG_TICKETS=${BENCH_PG_TICKETS:-100000}
-BOARD_TICKETS=10000  # the fixture's last codes, kept for the board rows
+BOARD_TICKETS=$(( PG_TICKETS / 5 < 10000 ? PG_TICKETS / 5 : 10000 ))  # the fixture's last codes, for the board rows
 LOG=$BUILD/scale-last.log
 PGBIN=/usr/lib/postgresql/15/bin
 PG_CLUSTER=tests/support/pg_cluster.sh
@@ -242,7 +242,7 @@ through_nginx() {
 
 boards_rows() {
   "$TOOLS/scale_boards" "$(csv "${PORTS[@]}")" "$WORK/fx-boards" --kiosk-port "${PORTS[0]}" --boards "$SCALE_BOARDS" \
-    --rates "$BOARD_RATES" --seconds "$BOARD_SECONDS" --kiosks 16 --client-threads 2 --pids "$(csv "${PIDS[@]}")"
+    --rates "$BOARD_RATES" --seconds "$BOARD_SECONDS" --kiosks 32 --client-threads 2 --pids "$(csv "${PIDS[@]}")"
 }
 
 # Requests for the public snapshot that reached the instances, from their /metrics.
@@ -298,6 +298,7 @@ step "cluster and fixture: $PG_TICKETS tickets, copied for pgbench, one instance
 if [[ -f $WORK/pg/url && -f $WORK/fx-nginx.token ]]; then
   say "== references"
   step "pgbench, bench/pg_checkin.sql, one scan a transaction, 64 clients" pgbench_run single 64
+  step "pgbench, the same, 1 client (context: no queue on the event's row)" pgbench_run single 1
   step "pgbench, the same with pg_notify before COMMIT, 64 clients, 3 listeners" pgbench_notify
   step "Qiandao, one instance on PostgreSQL, 64 kiosk connections" single_instance
   say "== three instances behind nginx"

@@ -36,6 +36,10 @@ END {
   row("pgbench reference: check-in SQL, 64 clients",
       has(pg "rps") ? sprintf("%s rows/s  p50 %s  p99 %s ms", group(v(pg "rps")), ms(v(pg "p50_ms")), ms(v(pg "p99_ms"))) : "n/a",
       has(pg "rps") ? sprintf("%.0f%% first check-ins", v(pg "first_pct")) : "")
+  p1 = "pgbench_single_c1_"
+  row("  (context) the same SQL, 1 client",
+      has(p1 "rps") ? sprintf("%s rows/s  p50 %s  p99 %s ms", group(v(p1 "rps")), ms(v(p1 "p50_ms")), ms(v(p1 "p99_ms"))) : "n/a",
+      "no queue on the event row: not a target")
   row("NOTIFY-inside variant, 64 clients",
       has(nt "rps") ? sprintf("%s rows/s  p50 %s  p99 %s ms", group(v(nt "rps")), ms(v(nt "p50_ms")), ms(v(nt "p99_ms"))) : "n/a",
       has(nt "rps") && v(pg "rps") > 0 ? sprintf("%.2f x pgbench reference; 3 listeners", v(nt "rps") / v(pg "rps")) : "")
@@ -89,6 +93,8 @@ END {
   target("through nginx >= 0.5 x pgbench reference", sprintf("%.2f x", r_pg), has(ng "rps") && has(pg "rps"), r_pg >= 0.5, "")
   r_nt = v(nt "rps") > 0 ? v(ng "rps") / v(nt "rps") : 0
   target("through nginx >= 3 x NOTIFY-inside variant", sprintf("%.2f x", r_nt), has(ng "rps") && has(nt "rps"), r_nt >= 3, "")
+  if (has(p1 "rps") && v(p1 "rps") > 0)
+    row("  (context: through nginx / pgbench at 1 client)", sprintf("%.2f x", v(ng "rps") / v(p1 "rps")), "not a target")
   for (i = 1; i <= nb; i++) {
     b = rows_b[i]; r = rows_r[i]; k = "scale_b" b "_r" r "_"
     limit = b <= 1000 ? 100 : 250
