@@ -12,7 +12,8 @@
 #      instance); Qiandao, one instance, 64 kiosk connections direct;
 #   2. three instances behind nginx (deploy/nginx/qiandao.conf, ports and paths changed):
 #      durable check-ins at 64 kiosk connections through nginx;
-#   3. cross-instance check-in → last board, boards spread over the three instances directly,
+#   3. cross-instance check-in → last board (3 × 100 as context, 3 × 1,000, 3 × 5,000), boards
+#      spread over the three instances directly,
 #      check-ins paced to one of them (bench/scale_boards);
 #   4. the public snapshot through nginx's micro-cache, and how many requests reached the
 #      instances (their /metrics before and after);
@@ -23,8 +24,9 @@
 # stays on 127.0.0.1. bench/README.md ("Several instances (issue 13)") says what each row is.
 #
 # Knobs (environment): BENCH_SECONDS (each pgbench run, each check-in level and the public
-# snapshot load, default 10), BENCH_SCALE_BOARDS (boards PER INSTANCE, default 1000,5000),
-# BENCH_BOARD_RATES (paced check-ins/s of the board rows, default 10,200),
+# snapshot load, default 10), BENCH_SCALE_BOARDS (boards PER INSTANCE, default 100,1000,5000),
+# BENCH_BOARD_RATES (paced check-ins/s of the board rows, default 10,200), BENCH_PUBLIC_THREADS
+# (client threads of the public load, default 1),
 # BENCH_BOARD_SECONDS (each board row, per rate, default 8,4), BENCH_SCALE_KILLS (kill -9
 # cycles, default 20; 0 skips the scale test), BENCH_PUBLIC_RATE (requests/s asked of the
 # public snapshot load, default 50000), BENCH_PUBLIC_CONNS (its connections, default 256),
@@ -38,12 +40,13 @@ BIN=${BENCH_BIN:-$BUILD/server/qiandao}
 TOOLS=$BUILD/bench
 DEV=build/dev
 LEVEL_SECONDS=${BENCH_SECONDS:-10}
-SCALE_BOARDS=${BENCH_SCALE_BOARDS:-1000,5000}
+SCALE_BOARDS=${BENCH_SCALE_BOARDS:-100,1000,5000}
 BOARD_RATES=${BENCH_BOARD_RATES:-10,200}
 BOARD_SECONDS=${BENCH_BOARD_SECONDS:-8,4}
 KILLS=${BENCH_SCALE_KILLS:-20}
 PUBLIC_RATE=${BENCH_PUBLIC_RATE:-50000}
 PUBLIC_CONNS=${BENCH_PUBLIC_CONNS:-256}
+PUBLIC_THREADS=${BENCH_PUBLIC_THREADS:-1}
 PG_TICKETS=${BENCH_PG_TICKETS:-100000}
 BOARD_TICKETS=$(( PG_TICKETS / 5 < 10000 ? PG_TICKETS / 5 : 10000 ))  # the fixture's last codes, for the board rows
 LOG=$BUILD/scale-last.log
@@ -265,7 +268,7 @@ public_snapshot() {
   before=$(origin_public)
   t0=$(date +%s.%N)
   "$TOOLS/checkin_load" fixed "$NGINX_PORT" --path /api/v1/board/public --levels "$PUBLIC_CONNS" \
-    --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --tag public --pids "$(nginx_workers)"
+    --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --threads "$PUBLIC_THREADS" --tag public --pids "$(nginx_workers)"
   t1=$(date +%s.%N)
   after=$(origin_public)
   awk -v n="$((after - before))" -v t0="$t0" -v t1="$t1" 'BEGIN {
