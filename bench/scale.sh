@@ -213,6 +213,9 @@ worker_rlimit_nofile $(ulimit -Hn);
 events { worker_connections 8192; }
 http {
   access_log off;
+  # The load client keeps its connections for the whole run (nginx closes one after 1,000
+  # requests by default, which the client counts as an error and does not reopen).
+  keepalive_requests 1000000;
   client_body_temp_path $dir/body;
   proxy_temp_path $dir/proxy;
   fastcgi_temp_path $dir/fastcgi;

@@ -168,6 +168,7 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   for (int pid : a.pids) ticks1 += process_ticks(pid);
   std::vector<double> frames1;
   for (int p : a.ports) frames1.push_back(frames_sent(p));
+  auto const st = boards.collect(made);  // resyncs, boards the servers closed, bytes read
 
   // Check-in k (1-based, in answer order) reached a board when its total became ≥ base + k.
   std::sort(answers.begin(), answers.end());
@@ -222,17 +223,26 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
               percentile(local_last_ms, 0.99), percentile(remote_last_ms, 0.99), local.at(0.5), local.at(0.99),
               remote.at(0.5), remote.at(0.99));
   std::string sent;
-  for (std::size_t p = 0; p < places; ++p)
+  double deliveries = 0;
+  for (std::size_t p = 0; p < places; ++p) {
     sent += (p ? ", " : "") + std::to_string(static_cast<long>(frames1[p] - frames0[p]));
+    deliveries += frames1[p] - frames0[p];
+  }
   double client_cpu = static_cast<double>(client1.cpu_ns - client0.cpu_ns) / 1e7 / wall;
   double client_wait = static_cast<double>(client1.wait_ns - client0.wait_ns) / 1e7 / wall;
   double busy = (client_cpu + client_wait) / a.client_threads;
   double unread_mb = static_cast<double>(boards.max_unread()) / 1e6;
   bool client_bound = busy >= 90 || unread_mb >= 1;
   double server_cpu = ticks_to_percent(ticks1 - ticks0, wall);
-  std::printf("         frames sent by each instance: %s; instances %.0f%% CPU together; board client %.0f%% CPU"
-              " (+%.0f%% waiting for a CPU) on %d threads, at most %.1f MB unread%s\n",
-              sent.c_str(), server_cpu, client_cpu, client_wait, a.client_threads, unread_mb,
+  // The instances' whole CPU (check-ins, re-reads, fan-out) per board frame they sent: what a
+  // frame to N boards costs them, for extrapolating to counts this machine cannot read.
+  double us_per_delivery = deliveries > 0 ? server_cpu * wall * 1e4 / deliveries : 0;
+  double frame_bytes = st.all_frames > 0 ? static_cast<double>(st.bytes) / static_cast<double>(st.all_frames) : 0;
+  std::printf("         board frames sent by each instance (one per board): %s; instances %.0f%% CPU together, %.1f µs"
+              " a board frame; frames read %ld, %.0f bytes each; resyncs %ld, boards closed by a server %ld\n",
+              sent.c_str(), server_cpu, us_per_delivery, st.all_frames, frame_bytes, st.resyncs, st.closed);
+  std::printf("         board client %.0f%% CPU (+%.0f%% waiting for a CPU) on %d threads, at most %.1f MB unread%s\n",
+              client_cpu, client_wait, a.client_threads, unread_mb,
               client_bound ? "  << the client was (partly) the bottleneck" : "");
   auto key = "scale_b" + std::to_string(per_place) + "_r" + std::to_string(rate) + "_";
   result(key + "boards", static_cast<double>(n));
@@ -246,6 +256,10 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   result(key + "board_p99_ms", std::max(local.at(0.99), remote.at(0.99)));
   result(key + "partial", static_cast<double>(partial));
   result(key + "server_cpu", server_cpu);
+  result(key + "server_us_per_board_frame", us_per_delivery);
+  result(key + "frame_bytes", frame_bytes);
+  result(key + "resyncs", static_cast<double>(st.resyncs));
+  result(key + "closed", static_cast<double>(st.closed));
   result(key + "client_cpu", client_cpu);
   result(key + "client_wait", client_wait);
   result(key + "client_bound", client_bound ? 1 : 0);
