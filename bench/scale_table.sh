@@ -73,10 +73,12 @@ END {
     if (v(k "client_bound")) note = note "; CLIENT-BOUND"
     if (open < 3 * b) note = note sprintf("; ONLY %s BOARDS OPEN", group(open))
     timed = v(k "made") - v(k "partial")
-    row(sprintf("check-in -> last board, 3 x %s, %d/s", group(b), r),
-        timed > 0 ? sprintf("p50 %s  p99 %s  max %s ms over %d check-ins", ms(v(k "last_p50_ms")), ms(v(k "last_p99_ms")),
-                            ms(v(k "last_max_ms")), timed)
-                  : sprintf("none of %d check-ins reached every board", v(k "made")), note)
+    if (timed > 0)
+      fig = sprintf("p50 %s  p99 %s  max %s ms over %d check-ins", ms(v(k "last_p50_ms")), ms(v(k "last_p99_ms")),
+                    ms(v(k "last_max_ms")), timed)
+    else
+      fig = sprintf("none of %d check-ins reached every board", v(k "made"))
+    row(sprintf("check-in -> last board, 3 x %s, %d/s", group(b), r), fig, note)
   }
   if (nb == 0) row("check-in -> last board", "n/a", "")
   # Extrapolated, for counts whose rows the client could not read in time: the 3 x 100 row
