@@ -382,18 +382,23 @@ bool board_set::all_counted(long made) const {
   return true;
 }
 
-std::chrono::milliseconds board_set::drain(long made, std::chrono::milliseconds limit) {
+std::chrono::milliseconds board_set::run_until_every(std::chrono::milliseconds every, std::function<bool()> const& done,
+                                                     std::chrono::milliseconds limit) {
   auto t0 = std::chrono::steady_clock::now();
   auto next_check = t0;
   run_until(
       [&] {
         auto now = std::chrono::steady_clock::now();
         if (now < next_check) return false;
-        next_check = now + std::chrono::milliseconds(50);
-        return all_counted(made);
+        next_check = now + every;
+        return done();
       },
       limit);
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+}
+
+std::chrono::milliseconds board_set::drain(long made, std::chrono::milliseconds limit) {
+  return run_until_every(std::chrono::milliseconds(50), [&] { return all_counted(made); }, limit);
 }
 
 board_stats board_set::collect(long made) const {
@@ -439,17 +444,7 @@ std::pair<long, long> board_set::total_range() const {
 }
 
 std::chrono::milliseconds board_set::drain_to_total(long total, std::chrono::milliseconds limit) {
-  auto t0 = std::chrono::steady_clock::now();
-  auto next_check = t0;
-  run_until(
-      [&] {
-        auto now = std::chrono::steady_clock::now();
-        if (now < next_check) return false;
-        next_check = now + std::chrono::milliseconds(20);
-        return total_range().first >= total;
-      },
-      limit);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  return run_until_every(std::chrono::milliseconds(20), [&] { return total_range().first >= total; }, limit);
 }
 
 std::vector<board_trace> board_set::traces() const {

@@ -121,6 +121,9 @@ class board_set {
 
  private:
   void start_more();  // with mutex_ held
+  // run_until, asking `done` only every EVERY; returns the time it took.
+  std::chrono::milliseconds run_until_every(std::chrono::milliseconds every, std::function<bool()> const& done,
+                                            std::chrono::milliseconds limit);
   void sample_unread();
 
   // One io_context per client thread, the boards dealt out in turn: no scheduler shared

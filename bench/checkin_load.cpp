@@ -128,6 +128,26 @@ int fixed(args const& a) {
   return 0;
 }
 
+// One level of check-ins: CONNS kiosk connections to PORT, each request an unused ticket (from
+// NEXT_CODE on) with a fresh nonce, counted on 201.
+load_options checkin_level(args const& a, int port, int conns, std::string const& tag, fixture const& f,
+                           std::atomic<std::size_t>& next_code) {
+  load_options o;
+  o.port = port;
+  o.connections = conns;
+  o.threads = a.threads;
+  o.seconds = a.seconds;
+  o.expect_status = 201;
+  std::string nonce_prefix = tag + "-" + std::to_string(conns) + "-";
+  o.next = [&f, &next_code, nonce_prefix](std::size_t, request& req) {
+    auto i = next_code.fetch_add(1);
+    if (i >= f.codes.size()) return false;  // out of tickets: the level ends early
+    req = checkin_request(f.codes[i], nonce_prefix + std::to_string(i), f.token);
+    return true;
+  };
+  return o;
+}
+
 struct batches {
   double sum = 0, count = 0;
 };
@@ -179,19 +199,7 @@ int checkins(args const& a) {
               a.max_batch.empty() ? "" : (" with --max-batch " + a.max_batch).c_str(), f.codes.size());
   std::atomic<std::size_t> next_code{0};
   for (int conns : a.levels) {
-    load_options o;
-    o.port = srv.port;
-    o.connections = conns;
-    o.threads = a.threads;
-    o.seconds = a.seconds;
-    o.expect_status = 201;
-    std::string nonce_prefix = tag + "-" + std::to_string(conns) + "-";
-    o.next = [&](std::size_t, request& req) {
-      auto i = next_code.fetch_add(1);
-      if (i >= f.codes.size()) return false;  // out of tickets: the level ends early
-      req = checkin_request(f.codes[i], nonce_prefix + std::to_string(i), f.token);
-      return true;
-    };
+    auto o = checkin_level(a, srv.port, conns, tag, f, next_code);
     auto b0 = read_batches(srv.port);
     auto cpu0 = thread_times(srv.pid);
     long db0 = a.cluster_pid > 0 ? process_tree_ticks(a.cluster_pid) : 0;
@@ -236,19 +244,7 @@ int remote(args const& a) {
   };
   std::atomic<std::size_t> next_code{0};
   for (int conns : a.levels) {
-    load_options o;
-    o.port = port;
-    o.connections = conns;
-    o.threads = a.threads;
-    o.seconds = a.seconds;
-    o.expect_status = 201;
-    std::string nonce_prefix = tag + "-" + std::to_string(conns) + "-";
-    o.next = [&](std::size_t, request& req) {
-      auto i = next_code.fetch_add(1);
-      if (i >= f.codes.size()) return false;
-      req = checkin_request(f.codes[i], nonce_prefix + std::to_string(i), f.token);
-      return true;
-    };
+    auto o = checkin_level(a, port, conns, tag, f, next_code);
     auto b0 = sum_batches();
     long ticks0 = 0, ticks1 = 0;
     for (int pid : a.server_pids) ticks0 += process_ticks(pid);

@@ -67,6 +67,32 @@ free_port() {
   exit 1
 }
 
+# The http-context lines of a generated nginx.conf that keep nginx's temp files in DIR.
+nginx_temp_paths() {
+  local d=$1
+  printf '  %s_temp_path %s;\n' client_body "$d/body" proxy "$d/proxy" fastcgi "$d/fastcgi" uwsgi "$d/uwsgi" scgi "$d/scgi"
+}
+
+# WORK, a temp dir of the run's own, and the traps that clean it up on every way out (also
+# after a failure or Ctrl-C): CLEANUP_FIRST (a function name, optional) runs first, then
+# nginx (by its own pid file) and the PostgreSQL cluster in WORK are stopped, WORK removed.
+start_work() {
+  WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+  trap cleanup_work EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+cleanup_work() {
+  [[ -z ${CLEANUP_FIRST:-} ]] || "$CLEANUP_FIRST"
+  # nginx may run inside a step's subshell; its own pid file names the master if a step died.
+  if [[ -f $WORK/nginx/nginx.pid ]]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; sleep 0.5; fi
+  # The PostgreSQL cluster of this run, whatever state the run died in.
+  if [[ -d $WORK/pg ]]; then
+    bash "$PG_CLUSTER" stop "$WORK/pg" >/dev/null || echo "bench: could not stop the cluster in $WORK/pg" >&2
+  fi
+  rm -rf "$WORK"
+}
+
 # ---- PostgreSQL 15: a cluster of the run's own, in $WORK/pg (the caller's cleanup stops it) ----
 
 psql_pg() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }

@@ -49,19 +49,7 @@ build() { build_bench "$TOOLS"/{bench_fixture,checkin_load,board_latency,startup
 [[ $ONLY == board ]] || install_postgres
 build
 mkdir -p "$BUILD"
-WORK=$(mktemp -d /tmp/qiandao-bench.XXXXXX)
-cleanup() {
-  # nginx runs inside a step's subshell; its own pid file names the master if a step died.
-  if [[ -f $WORK/nginx/nginx.pid ]]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; sleep 0.5; fi
-  # The PostgreSQL cluster of this run, whatever state the run died in.
-  if [[ -d $WORK/pg ]]; then
-    bash "$PG_CLUSTER" stop "$WORK/pg" >/dev/null || echo "bench/run.sh: could not stop the cluster in $WORK/pg" >&2
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_work qiandao-bench
 : >"$LOG"
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 STARTED=$(date +%s)
@@ -82,11 +70,7 @@ http {
   access_log off;
   keepalive_timeout 65s;
   keepalive_requests 1000000;
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
+$(nginx_temp_paths "$dir")
   server {
     listen 127.0.0.1:$port;
     location / {

@@ -79,20 +79,13 @@ if (( KILLS > 0 )) && build_scale_tests; then
   SCALE_TESTS=$(find "$DEV" -type f -name scale_tests -perm -u+x | head -n 1)
 fi
 
-WORK=$(mktemp -d /tmp/qiandao-scale.XXXXXX)
 PIDS=()  # the instances this script started
-cleanup() {
+kill_instances() {
   local p
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  if [[ -f $WORK/nginx/nginx.pid ]]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; sleep 0.5; fi
-  if [[ -d $WORK/pg ]]; then
-    bash "$PG_CLUSTER" stop "$WORK/pg" >/dev/null || echo "bench/scale.sh: could not stop the cluster in $WORK/pg" >&2
-  fi
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+CLEANUP_FIRST=kill_instances
+start_work qiandao-scale
 : >"$LOG"
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 STARTED=$(date +%s)
@@ -216,11 +209,7 @@ http {
   # The load client keeps its connections for the whole run (nginx closes one after 1,000
   # requests by default, which the client counts as an error and does not reopen).
   keepalive_requests 1000000;
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
+$(nginx_temp_paths "$dir")
   include $dir/site.conf;
 }
 EOF

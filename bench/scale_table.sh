@@ -6,24 +6,7 @@
 set -euo pipefail
 log=${1:-build/bench/scale-last.log}
 
-grep '^RESULT ' "$log" | awk '
-{ R[$2] = $3 }
-
-function has(k) { return (k in R) }
-function v(k) { return (k in R) ? R[k] + 0 : 0 }
-function group(x,    s, out) {
-  s = sprintf("%.0f", x)
-  out = ""
-  while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
-  return s out
-}
-function ms(x) { return x < 10 ? sprintf("%.2f", x) : sprintf("%.1f", x) }
-function row(name, figure, note) { printf "  %-46s %-56s %s\n", name, figure, note }
-function verdict(ok) { return ok ? "met" : "missed" }
-function target(name, figure, measured, ok, note) {
-  printf "  %-46s %-56s %-7s %s\n", name, measured ? figure : "n/a", measured ? verdict(ok) : "not measured", measured ? note : ""
-}
-
+prog='
 END {
   printf "Qiandao, several instances on PostgreSQL behind nginx (issue 13): %d cores, load average %s before and %s after,\n",
          v("cores"), R["load_before"], R["load_after"]
@@ -137,3 +120,4 @@ END {
          v("public_origin_rps") <= 2, "")
   target("  ... p99 <= 50 ms", sprintf("%s ms", ms(v(pu "p99_ms"))), has(pu "rps"), v(pu "p99_ms") <= 50, "")
 }'
+grep '^RESULT ' "$log" | awk -v W1=46 -v W2=56 -f "$(dirname "${BASH_SOURCE[0]}")/table_common.awk" -f <(printf '%s\n' "$prog")
