@@ -160,7 +160,8 @@ bool parse_frame(std::string_view text, frame_info& out) {
 // its handlers never run at once even with several client threads: no lock needed here.
 class board_conn : public std::enable_shared_from_this<board_conn> {
  public:
-  board_conn(net::io_context& ioc, board_set& set) : ws_(ioc), set_(set) {}
+  board_conn(net::io_context& ioc, board_set& set, std::size_t place)
+      : port_index(place), ws_(ioc), set_(set) {}
 
   void start(int port) {
     port_ = port;
@@ -179,15 +180,18 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
     ws_.next_layer().close(ignored);
   }
 
+  std::size_t const port_index;
   // (committed_at_us, receive time) of every update read while recording.
   std::vector<std::pair<std::int64_t, std::int64_t>> seen;
+  // (receive time, totals.checked_in) of every frame that raised it, while recording.
+  std::vector<std::pair<std::int64_t, long>> raised;
   long resyncs = 0;
   bool closed_by_server = false;
   // Check-ins this board knows of: totals.checked_in of its last snapshot plus the "recent"
   // entries of every update since (read from other threads by all_counted()).
   std::atomic<long> counted{0};
   long base = 0;          // counted at mark()
-  long last_total = -1;   // totals.checked_in of the last frame that had one
+  std::atomic<long> last_total{-1};  // totals.checked_in of the last frame that had one
   long long bytes = 0;
   long frames = 0;
   long long single_bytes = 0;
@@ -224,7 +228,11 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
     if (!parse_frame(body, f)) ++bad_frames;
     bytes += static_cast<long long>(body.size());
     ++frames;
-    if (f.checked_in >= 0) last_total = f.checked_in;
+    if (f.checked_in >= 0) {
+      if (set_.recording() && f.checked_in > last_total.load(std::memory_order_relaxed))
+        raised.emplace_back(received, f.checked_in);
+      last_total.store(f.checked_in, std::memory_order_relaxed);
+    }
     if (f.snapshot) {
       counted.store(f.checked_in >= 0 ? f.checked_in : counted.load(std::memory_order_relaxed),
                     std::memory_order_relaxed);
@@ -261,8 +269,10 @@ class board_conn : public std::enable_shared_from_this<board_conn> {
   bool closing_ = false;
 };
 
-board_set::board_set(int port, int threads)
-    : port_(port), threads_(std::max(1, threads)) {
+board_set::board_set(int port, int threads) : board_set(std::vector<int>{port}, threads) {}
+
+board_set::board_set(std::vector<int> ports, int threads)
+    : ports_(std::move(ports)), threads_(std::max(1, threads)) {
   for (int i = 0; i < threads_; ++i) {
     iocs_.push_back(std::make_unique<net::io_context>(1));
     guards_.push_back(net::make_work_guard(*iocs_.back()));
@@ -275,9 +285,10 @@ void board_set::start_more() {
   while (to_start_ > 0 && in_handshake_ < 128) {
     --to_start_;
     ++in_handshake_;
-    auto c = std::make_shared<board_conn>(*iocs_[next_ioc_++ % iocs_.size()], *this);
+    auto place = conns_.size() % ports_.size();
+    auto c = std::make_shared<board_conn>(*iocs_[next_ioc_++ % iocs_.size()], *this, place);
     conns_.push_back(c);
-    c->start(port_);
+    c->start(ports_[place]);
   }
 }
 
@@ -356,6 +367,7 @@ void board_set::mark() {
   std::lock_guard lock(mutex_);
   for (auto const& c : conns_) {
     c->seen.clear();
+    c->raised.clear();
     c->resyncs = 0;
     c->base = c->counted.load();
     c->bytes = c->frames = c->single_bytes = c->single_frames = 0;
@@ -370,18 +382,23 @@ bool board_set::all_counted(long made) const {
   return true;
 }
 
-std::chrono::milliseconds board_set::drain(long made, std::chrono::milliseconds limit) {
+std::chrono::milliseconds board_set::run_until_every(std::chrono::milliseconds every, std::function<bool()> const& done,
+                                                     std::chrono::milliseconds limit) {
   auto t0 = std::chrono::steady_clock::now();
   auto next_check = t0;
   run_until(
       [&] {
         auto now = std::chrono::steady_clock::now();
         if (now < next_check) return false;
-        next_check = now + std::chrono::milliseconds(50);
-        return all_counted(made);
+        next_check = now + every;
+        return done();
       },
       limit);
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+}
+
+std::chrono::milliseconds board_set::drain(long made, std::chrono::milliseconds limit) {
+  return run_until_every(std::chrono::milliseconds(50), [&] { return all_counted(made); }, limit);
 }
 
 board_stats board_set::collect(long made) const {
@@ -413,6 +430,29 @@ board_stats board_set::collect(long made) const {
   s.single_frame_bytes = s.single_frames > 0 ? static_cast<double>(single_bytes) / static_cast<double>(s.single_frames) : 0;
   std::sort(s.latency_ms.begin(), s.latency_ms.end());
   return s;
+}
+
+std::pair<long, long> board_set::total_range() const {
+  std::lock_guard lock(mutex_);
+  long lo = -1, hi = -1;
+  for (auto const& c : conns_) {
+    long t = c->last_total.load(std::memory_order_relaxed);
+    lo = lo < 0 ? t : std::min(lo, t);
+    hi = std::max(hi, t);
+  }
+  return {lo, hi};
+}
+
+std::chrono::milliseconds board_set::drain_to_total(long total, std::chrono::milliseconds limit) {
+  return run_until_every(std::chrono::milliseconds(20), [&] { return total_range().first >= total; }, limit);
+}
+
+std::vector<board_trace> board_set::traces() const {
+  std::lock_guard lock(mutex_);
+  std::vector<board_trace> out;
+  out.reserve(conns_.size());
+  for (auto const& c : conns_) out.push_back({c->port_index, c->last_total.load(), c->raised});
+  return out;
 }
 
 void board_set::close_all() {

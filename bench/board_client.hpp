@@ -59,9 +59,19 @@ struct board_stats {
 
 class board_conn;
 
+// One board's view of totals.checked_in while recording (bench/scale_boards): the receive
+// time (Unix µs) of every frame that raised it, and the place it watches.
+struct board_trace {
+  std::size_t port_index = 0;
+  long last_total = -1;
+  std::vector<std::pair<std::int64_t, long>> raised;  // (received, totals.checked_in)
+};
+
 class board_set {
  public:
   board_set(int port, int threads);
+  // Boards dealt out over several places in turn (board i watches ports[i % n]).
+  board_set(std::vector<int> ports, int threads);
   ~board_set();
 
   // Opens N connections, at most 128 handshakes at a time, and runs until each has its first
@@ -87,6 +97,14 @@ class board_set {
   // Closes every socket (no close handshake: the server sees a reset or EOF).
   void close_all();
 
+  // The lowest and highest totals.checked_in the boards show now (any thread).
+  [[nodiscard]] std::pair<long, long> total_range() const;
+  // Runs until every board shows totals.checked_in ≥ TOTAL or LIMIT; the time it took.
+  std::chrono::milliseconds drain_to_total(long total, std::chrono::milliseconds limit);
+  // What every board saw of totals.checked_in since mark() (between runs).
+  [[nodiscard]] std::vector<board_trace> traces() const;
+  [[nodiscard]] std::size_t places() const { return ports_.size(); }
+
   [[nodiscard]] long failed() const { return failed_; }
   [[nodiscard]] std::string first_error() const;
   // While recording: the most bytes the kernel held unread for this client, summed over all
@@ -103,6 +121,9 @@ class board_set {
 
  private:
   void start_more();  // with mutex_ held
+  // run_until, asking `done` only every EVERY; returns the time it took.
+  std::chrono::milliseconds run_until_every(std::chrono::milliseconds every, std::function<bool()> const& done,
+                                            std::chrono::milliseconds limit);
   void sample_unread();
 
   // One io_context per client thread, the boards dealt out in turn: no scheduler shared
@@ -110,7 +131,7 @@ class board_set {
   std::vector<std::unique_ptr<boost::asio::io_context>> iocs_;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
   std::size_t next_ioc_ = 0;  // with mutex_ held
-  int port_;
+  std::vector<int> ports_;
   int threads_;
   std::atomic<bool> recording_{false};
   std::atomic<long> ready_{0}, failed_{0};

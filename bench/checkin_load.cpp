@@ -2,8 +2,11 @@
 // flight on each, all on one client thread.
 //
 //   checkin_load fixed PORT [--levels 64,256] [--seconds 5] [--tag nginx] [--pids P,Q]
-//       GET / against a fixed-answer server (the nginx reference); with --pids (its worker
-//       processes), also the server's CPU per answered request.
+//                [--path /] [--rate R] [--threads N]
+//       GET PATH (default /) against a fixed-answer server (the nginx reference; bench/scale.sh
+//       also points it at the public board through nginx's micro-cache); with --pids (its
+//       worker processes), also the server's CPU per answered request; with --rate, paced to
+//       R requests a second over all connections (as fast as answers come when it cannot).
 //   checkin_load checkins QIANDAO_BIN DB [--levels 1,8,64,256] [--seconds 5] [--tag checkin]
 //                [--max-batch N] [--threads N] [--fixture PREFIX] [--cluster-pid PID]
 //       Starts `qiandao serve` on DB (a copy of a bench_fixture database) and drives
@@ -12,6 +15,12 @@
 //       DB may be a PostgreSQL URL: then --fixture names the OUT that bench_fixture wrote
 //       (PREFIX.codes, PREFIX.token; the server's stderr goes to PREFIX.server.log), and
 //       --cluster-pid (the postmaster) adds the cluster's CPU per check-in.
+//   checkin_load remote PORT --fixture PREFIX [--levels 64] [--seconds 5] [--tag T]
+//                [--metrics-ports P1,P2,P3] [--pids P,Q] [--cluster-pid PID]
+//       The same check-ins against a server already running on PORT (bench/scale.sh: nginx in
+//       front of three instances), with PREFIX.codes and PREFIX.token; rows per commit summed
+//       over the /metrics of --metrics-ports (the instances), CPU per check-in of --pids (the
+//       instances and nginx's workers) and of the cluster.
 //
 // Prints a line per level and "RESULT <tag>_c<N>_<figure> value" lines for bench/run.sh.
 // Never asserts on time.
@@ -42,6 +51,9 @@ struct args {
   std::vector<int> server_pids;  // fixed mode: the server's processes, for its CPU per request
   std::string fixture;           // checkins mode: where the codes and token are, if not beside DB
   int cluster_pid = 0;           // checkins mode: a PostgreSQL postmaster, for its CPU per request
+  std::string path = "/";        // fixed mode: what to GET
+  double rate = 0;               // fixed mode: paced requests a second (0: as fast as answers come)
+  std::vector<int> metrics_ports;  // remote mode: the instances behind PORT
 };
 
 std::vector<int> parse_levels(std::string const& s) {
@@ -64,6 +76,9 @@ args parse(int argc, char** argv) {
     else if (k == "--pids") a.server_pids = parse_levels(value());
     else if (k == "--fixture") a.fixture = value();
     else if (k == "--cluster-pid") a.cluster_pid = std::stoi(value());
+    else if (k == "--path") a.path = value();
+    else if (k == "--rate") a.rate = std::stod(value());
+    else if (k == "--metrics-ports") a.metrics_ports = parse_levels(value());
     else a.positional.push_back(k);
   }
   return a;
@@ -93,8 +108,9 @@ int fixed(args const& a) {
     o.connections = conns;
     o.threads = a.threads;
     o.seconds = a.seconds;
-    o.next = [](std::size_t, request& req) {
-      req = request{http::verb::get, "/", 11};
+    o.rate = a.rate;
+    o.next = [&a](std::size_t, request& req) {
+      req = request{http::verb::get, a.path, 11};
       req.set(http::field::host, "127.0.0.1");
       return true;
     };
@@ -110,6 +126,26 @@ int fixed(args const& a) {
     }
   }
   return 0;
+}
+
+// One level of check-ins: CONNS kiosk connections to PORT, each request an unused ticket (from
+// NEXT_CODE on) with a fresh nonce, counted on 201.
+load_options checkin_level(args const& a, int port, int conns, std::string const& tag, fixture const& f,
+                           std::atomic<std::size_t>& next_code) {
+  load_options o;
+  o.port = port;
+  o.connections = conns;
+  o.threads = a.threads;
+  o.seconds = a.seconds;
+  o.expect_status = 201;
+  std::string nonce_prefix = tag + "-" + std::to_string(conns) + "-";
+  o.next = [&f, &next_code, nonce_prefix](std::size_t, request& req) {
+    auto i = next_code.fetch_add(1);
+    if (i >= f.codes.size()) return false;  // out of tickets: the level ends early
+    req = checkin_request(f.codes[i], nonce_prefix + std::to_string(i), f.token);
+    return true;
+  };
+  return o;
 }
 
 struct batches {
@@ -163,19 +199,7 @@ int checkins(args const& a) {
               a.max_batch.empty() ? "" : (" with --max-batch " + a.max_batch).c_str(), f.codes.size());
   std::atomic<std::size_t> next_code{0};
   for (int conns : a.levels) {
-    load_options o;
-    o.port = srv.port;
-    o.connections = conns;
-    o.threads = a.threads;
-    o.seconds = a.seconds;
-    o.expect_status = 201;
-    std::string nonce_prefix = tag + "-" + std::to_string(conns) + "-";
-    o.next = [&](std::size_t, request& req) {
-      auto i = next_code.fetch_add(1);
-      if (i >= f.codes.size()) return false;  // out of tickets: the level ends early
-      req = checkin_request(f.codes[i], nonce_prefix + std::to_string(i), f.token);
-      return true;
-    };
+    auto o = checkin_level(a, srv.port, conns, tag, f, next_code);
     auto b0 = read_batches(srv.port);
     auto cpu0 = thread_times(srv.pid);
     long db0 = a.cluster_pid > 0 ? process_tree_ticks(a.cluster_pid) : 0;
@@ -201,15 +225,69 @@ int checkins(args const& a) {
   return 0;
 }
 
+// Check-ins against a server someone else started (nginx in front of several instances).
+int remote(args const& a) {
+  if (a.positional.size() != 1 || a.fixture.empty()) throw std::invalid_argument("remote PORT --fixture PREFIX");
+  std::string tag = a.tag.empty() ? "remote" : a.tag;
+  int port = std::stoi(a.positional[0]);
+  auto f = load_fixture(a.fixture);
+  std::printf("%s: 127.0.0.1:%d, %zu tickets, metrics from %zu instances\n", tag.c_str(), port, f.codes.size(),
+              a.metrics_ports.size());
+  auto sum_batches = [&] {
+    batches b;
+    for (int p : a.metrics_ports) {
+      auto one = read_batches(p);
+      b.sum += one.sum;
+      b.count += one.count;
+    }
+    return b;
+  };
+  std::atomic<std::size_t> next_code{0};
+  for (int conns : a.levels) {
+    auto o = checkin_level(a, port, conns, tag, f, next_code);
+    auto b0 = sum_batches();
+    long ticks0 = 0, ticks1 = 0;
+    for (int pid : a.server_pids) ticks0 += process_ticks(pid);
+    long db0 = a.cluster_pid > 0 ? process_tree_ticks(a.cluster_pid) : 0;
+    auto r = run_load(o);
+    long db1 = a.cluster_pid > 0 ? process_tree_ticks(a.cluster_pid) : 0;
+    for (int pid : a.server_pids) ticks1 += process_ticks(pid);
+    auto b1 = sum_batches();
+    print_level(tag, conns, r, "check-ins/s");
+    auto key = tag + "_c" + std::to_string(conns) + "_";
+    double commits = b1.count - b0.count, rows = b1.sum - b0.sum;
+    double per_commit = commits > 0 ? rows / commits : 0;
+    std::printf("  rows per commit %.1f over %.0f commits (all instances)\n", per_commit, commits);
+    result(key + "rows_per_commit", per_commit);
+    auto answered = static_cast<double>(r.latency_ms.size());
+    if (!a.server_pids.empty() && answered > 0) {
+      double pct = ticks_to_percent(ticks1 - ticks0, r.elapsed_s);
+      double us = pct * r.elapsed_s * 1e4 / answered;
+      std::printf("  instances and nginx: %.0f%% CPU, %.1f µs per check-in\n", pct, us);
+      result(key + "server_cpu", pct);
+      result(key + "server_us_per_req", us);
+    }
+    if (a.cluster_pid > 0 && answered > 0) {
+      double pct = ticks_to_percent(db1 - db0, r.elapsed_s);
+      std::printf("  PostgreSQL (all its processes): %.0f%% CPU, %.1f µs per check-in\n", pct,
+                  pct * r.elapsed_s * 1e4 / answered);
+      result(key + "db_cpu", pct);
+    }
+    if (next_code.load() >= f.codes.size()) std::printf("  (ran out of tickets)\n");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
-    if (argc < 2) throw std::invalid_argument("fixed PORT … | checkins QIANDAO_BIN DB …");
+    if (argc < 2) throw std::invalid_argument("fixed PORT … | checkins QIANDAO_BIN DB … | remote PORT --fixture PREFIX …");
     std::string mode = argv[1];
     auto a = parse(argc, argv);
     if (mode == "fixed") return fixed(a);
     if (mode == "checkins") return checkins(a);
+    if (mode == "remote") return remote(a);
     throw std::invalid_argument("unknown mode " + mode);
   } catch (std::invalid_argument const& e) {
     std::cerr << "usage: checkin_load " << e.what() << "\n";

@@ -88,6 +88,7 @@ class conn : public std::enable_shared_from_this<conn> {
     out_.latency_ms.push_back(std::chrono::duration<double, std::milli>(now - sent_at_).count());
     if (res_.result_int() == o_.expect_status) ++out_.ok;
     else ++out_.other_status[res_.result_int()];
+    if (o_.answered) o_.answered(index_, res_.result_int());
     if (!res_.keep_alive()) return fail(beast::error_code{}, "server closed the connection");
     next();
   }

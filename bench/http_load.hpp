@@ -26,6 +26,9 @@ struct load_options {
   // Optional: called just before each request is written (after any pacing wait), e.g. to
   // put the send time in it.
   std::function<void(request& req)> stamp;
+  // Optional: called on the client thread as each answer has been read (its status), e.g.
+  // to note when a check-in was acknowledged.
+  std::function<void(std::size_t conn, unsigned status)> answered;
 };
 
 struct load_result {

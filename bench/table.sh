@@ -5,26 +5,7 @@
 set -euo pipefail
 log=${1:-build/bench/bench-last.log}
 
-grep '^RESULT ' "$log" | awk '
-{ R[$2] = $3 }
-
-function has(k) { return (k in R) }
-function v(k) { return (k in R) ? R[k] + 0 : 0 }
-# 12345.6 -> "12,346"
-function group(x,    s, out) {
-  s = sprintf("%.0f", x)
-  out = ""
-  while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
-  return s out
-}
-function ms(x) { return x < 10 ? sprintf("%.2f", x) : sprintf("%.1f", x) }
-function row(name, figure, ratio) { printf "  %-48s %-52s %s\n", name, figure, ratio }
-function section(t) { printf "%s\n", t }
-function verdict(ok) { return ok ? "met" : "missed" }
-function target(name, figure, measured, ok, note) {
-  printf "  %-48s %-52s %-7s %s\n", name, measured ? figure : "n/a", measured ? verdict(ok) : "not measured", measured ? note : ""
-}
-
+prog='
 END {
   levels[1] = 1; levels[2] = 8; levels[3] = 64; levels[4] = 256
   printf "Qiandao benchmarks: %d cores, load average %s before and %s after (other work on the machine is noise), %d s\n",
@@ -223,3 +204,4 @@ END {
                  v(k "rows_per_commit"), best_b_c, best_b_c == 1 ? "" : "s"))
   }
 }'
+grep '^RESULT ' "$log" | awk -v W1=48 -v W2=52 -f "$(dirname "${BASH_SOURCE[0]}")/table_common.awk" -f <(printf '%s\n' "$prog")

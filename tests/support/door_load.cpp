@@ -89,12 +89,14 @@ std::vector<std::string> replay(unsigned short port, std::string const& token, s
 }
 
 // Every acknowledged check-in is in the file exactly once, at the time it was answered.
-void require_durable(std::string const& db_path, std::vector<ack> const& acks) {
+durability require_durable(std::string const& db_path, std::vector<ack> const& acks) {
   auto db_owner = open_db(db_path);
   auto& db = *db_owner;
   CHECK(integrity_ok(db));
-  CHECK(query_int(db, "SELECT count(*) FROM (SELECT registration_id FROM checkins WHERE undone_at IS NULL "
-                      "GROUP BY registration_id HAVING count(*) > 1) AS dup") == 0);
+  durability out;
+  out.duplicated = query_int(db, "SELECT count(*) FROM (SELECT registration_id FROM checkins WHERE undone_at IS NULL "
+                                 "GROUP BY registration_id HAVING count(*) > 1) AS dup");
+  CHECK(out.duplicated == 0);
   CHECK(query_int(db, "SELECT count(*) FROM checkins") ==
         query_int(db, "SELECT count(DISTINCT registration_id) FROM checkins WHERE undone_at IS NULL"));
   // The board's counters agree with the rows they count.
@@ -120,6 +122,10 @@ void require_durable(std::string const& db_path, std::vector<ack> const& acks) {
   CHECK(twice == 0);
   CHECK(moved == 0);
   CHECK(inconsistent == 0);
+  out.registrations = first_time.size();
+  out.missing = missing;
+  out.twice = twice;
+  return out;
 }
 
 

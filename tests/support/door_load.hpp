@@ -56,8 +56,16 @@ class door_load {
 // Retries every acknowledged nonce on 4 connections; returns the mismatches, described.
 std::vector<std::string> replay(unsigned short port, std::string const& token, std::vector<ack> const& acks);
 
+// What require_durable found (bench/scale.sh prints it from the scale test).
+struct durability {
+  std::size_t registrations = 0;  // acknowledged as checked in
+  int missing = 0;                // acknowledged, no live check-in in the database (lost)
+  int twice = 0;                  // acknowledged, more than one live check-in
+  std::int64_t duplicated = 0;    // any registration with more than one live check-in (doubled)
+};
+
 // Every acknowledged check-in is in the file exactly once, at the time it was answered
 // (Catch checks: main test thread only).
-void require_durable(std::string const& db_path, std::vector<ack> const& acks);
+durability require_durable(std::string const& db_path, std::vector<ack> const& acks);
 
 }  // namespace qiandao::test
