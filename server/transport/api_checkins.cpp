@@ -18,12 +18,12 @@ bool masked_for(call const& c) { return !c.who || !c.who->is_staff(); }
 response door_response(call& c, std::optional<answer_result> const& done) {
   if (auto no = refusal(c, done)) return *no;
   auto const& a = done->value();
-  json body = to_json(a, masked_for(c));
   switch (a.result) {
     case outcome::checked_in:
       if (!a.replayed) c.a.counters.checkin();
-      return json_response(c.req, http::status::created, body);
-    case outcome::already: return json_response(c.req, http::status::ok, body);
+      return json_text_response(c.req, http::status::created, checkin_answer_text(a, masked_for(c)));
+    case outcome::already:
+      return json_text_response(c.req, http::status::ok, checkin_answer_text(a, masked_for(c)));
     case outcome::not_found:
       return error_response(c.req, domain::make_error(domain::error_kind::not_found, "not_found",
                                                       "票码无效 / unknown ticket"));
@@ -36,6 +36,7 @@ response door_response(call& c, std::optional<answer_result> const& done) {
       {outcome::event_cancelled, {"event_cancelled", "活动已取消 / the event is cancelled"}},
       {outcome::held, {"held", "门口未放行，已转待处理 / turned away at the door; sent to staff"}}};
   auto [code, message] = refusals.at(a.result);
+  json body = to_json(a, masked_for(c));
   json err = error_body(domain::make_error(domain::error_kind::conflict, code, message));
   for (auto const& key : {"registration", "event"})
     if (body.contains(key)) err["error"][key] = body[key];

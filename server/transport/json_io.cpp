@@ -118,6 +118,158 @@ json to_json(domain::checkin_answer const& a, bool masked) {
   return j;
 }
 
+namespace {
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) n = 1, cp = c & 0x1f;
+    else if ((c & 0xf0) == 0xe0) n = 2, cp = c & 0x0f;
+    else if ((c & 0xf8) == 0xf0) n = 3, cp = c & 0x07;
+    else return false;
+    if (s.size() - i <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+// A JSON string as json::dump writes it (no ASCII escaping; invalid UTF-8 replaced by U+FFFD).
+void put_string(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xf];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// Writes an object's members in the order given; json::dump orders them by key, so callers
+// list them sorted.
+struct object_text {
+  std::string& out;
+  bool first = true;
+  explicit object_text(std::string& o) : out(o) { out += '{'; }
+  ~object_text() { out += '}'; }
+  object_text(object_text const&) = delete;
+  object_text& operator=(object_text const&) = delete;
+  std::string& key(std::string_view k) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += k;  // keys are fixed ASCII names
+    out += "\":";
+    return out;
+  }
+  void text(std::string_view k, std::string_view v) { put_string(key(k), v); }
+  void optional_text(std::string_view k, std::optional<std::string> const& v) {
+    if (v) text(k, *v);
+    else key(k) += "null";
+  }
+  void number(std::string_view k, std::int64_t v) { key(k) += std::to_string(v); }
+  void optional_number(std::string_view k, std::optional<std::int64_t> const& v) {
+    if (v) number(k, *v);
+    else key(k) += "null";
+  }
+  void boolean(std::string_view k, bool v) { key(k) += v ? "true" : "false"; }
+};
+
+void registration_text(std::string& out, domain::registration const& r, bool masked) {
+  object_text o(out);  // members sorted by key, as in to_json(registration)
+  o.text("category", r.category);
+  o.optional_text("checked_in_at", r.checked_in_at);
+  o.optional_number("checkin_id", r.checkin_id);
+  if (!masked) o.text("code", r.code);
+  if (!masked) o.optional_text("consent_at", r.consent_at);
+  o.text("created_at", r.created_at);
+  o.number("event_id", r.event_id);
+  o.number("id", r.id);
+  if (r.id_number) o.text("id_number", masked ? domain::mask_id_number(*r.id_number) : *r.id_number);
+  else o.key("id_number") += "null";
+  if (!masked) {
+    if (r.leave) {
+      object_text l(o.key("leave"));
+      l.text("at", r.leave->at);
+      l.text("by", r.leave->by);
+      l.text("reason", r.leave->reason);
+    } else {
+      o.key("leave") += "null";
+    }
+  }
+  o.text("name", masked ? domain::mask_name(r.name) : r.name);
+  o.text("organization", r.organization);
+  o.text("phone", masked ? domain::mask_phone(r.phone) : r.phone);
+  o.text("source", r.source);
+  o.text("status", r.status);
+  o.optional_text("unit", r.unit);
+  o.optional_number("unit_id", r.unit_id);
+}
+
+}  // namespace
+
+std::string checkin_answer_text(domain::checkin_answer const& a, bool masked) {
+  std::string out;
+  out.reserve(640);
+  {
+    object_text o(out);  // members sorted by key, as in to_json(checkin_answer)
+    o.optional_text("checked_in_at", a.at);
+    using outcome = domain::checkin_answer::outcome;
+    bool admitted = a.result == outcome::checked_in || a.result == outcome::already;
+    if (admitted && a.reg && a.reg->checkin_id && a.reg->checked_in_at) {
+      object_text c(o.key("checkin"));
+      c.text("at", *a.reg->checked_in_at);
+      c.number("id", *a.reg->checkin_id);
+    } else {
+      o.key("checkin") += "null";
+    }
+    if (a.reg) {
+      object_text e(o.key("event"));
+      e.number("id", a.reg->event_id);
+      e.text("title", a.event_title);
+    }
+    o.boolean("first", a.first);
+    o.text("outcome", domain::outcome_name(a.result));
+    if (a.reg) registration_text(o.key("registration"), *a.reg, masked);
+  }
+  return out;
+}
+
 json to_json(domain::audit_row const& a) {
   return {{"id", a.id},         {"at", a.at},         {"actor", a.actor},
           {"action", a.action}, {"target", a.target}, {"detail", a.detail}};

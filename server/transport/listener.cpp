@@ -58,7 +58,12 @@ void listener::stop() {
 
 net::awaitable<void> listener::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), net::as_tuple(net::use_awaitable));
+    // With one I/O thread (the default) a session's handlers cannot run concurrently, so a
+    // strand would only add a queue and a lock to every completion; with several, each
+    // session gets one.
+    net::any_io_executor session_ex = ioc_.get_executor();
+    if (app_.cfg.io_threads > 1) session_ex = net::make_strand(ioc_);
+    auto [ec, socket] = co_await acceptor_.async_accept(session_ex, net::as_tuple(net::use_awaitable));
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       // Out of descriptors, say: wait a moment rather than spin.

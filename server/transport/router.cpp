@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <array>
 #include <cctype>
 #include <cstdio>
 
@@ -14,19 +15,23 @@ namespace qiandao::transport {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
+path_parts split_path(std::string_view path) {
+  path_parts out;
   while (!path.empty()) {
     if (path.front() == '/') {
       path.remove_prefix(1);
       continue;
     }
     auto slash = path.find('/');
-    parts.push_back(path.substr(0, slash));
+    if (out.n == path_parts::most) {
+      out.too_long = true;
+      break;
+    }
+    out.part[out.n++] = path.substr(0, slash);
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash);
   }
-  return parts;
+  return out;
 }
 
 std::optional<domain::id_t> parse_id(std::string_view s) {
@@ -39,19 +44,18 @@ std::optional<domain::id_t> parse_id(std::string_view s) {
   return v;
 }
 
-// Matches `path` against `pattern`, collecting the {id} parts; empty when it does not fit.
-std::optional<std::vector<domain::id_t>> match(std::string_view pattern, std::string_view path) {
-  auto want = split_path(pattern), got = split_path(path);
-  if (want.size() != got.size()) return std::nullopt;
+// Matches a split path against a split pattern, collecting the {id} parts; empty when it
+// does not fit.
+std::optional<std::vector<domain::id_t>> match(path_parts const& want, path_parts const& got) {
+  if (got.too_long || want.n != got.n) return std::nullopt;
+  for (std::size_t i = 0; i < want.n; ++i)
+    if (want.part[i] != "{id}" && want.part[i] != got.part[i]) return std::nullopt;
   std::vector<domain::id_t> ids;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i] == "{id}") {
-      auto id = parse_id(got[i]);
-      if (!id) return std::nullopt;
-      ids.push_back(*id);
-    } else if (want[i] != got[i]) {
-      return std::nullopt;
-    }
+  for (std::size_t i = 0; i < want.n; ++i) {
+    if (want.part[i] != "{id}") continue;
+    auto id = parse_id(got.part[i]);
+    if (!id) return std::nullopt;
+    ids.push_back(*id);
   }
   return ids;
 }
@@ -120,11 +124,15 @@ http::status status_of(domain::error_kind k) {
 }
 
 response json_response(request const& req, http::status s, json const& body) {
+  return json_text_response(req, s, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+response json_text_response(request const& req, http::status s, std::string body) {
   response res{s, req.version()};
   res.set(http::field::server, "qiandao");
   res.set(http::field::content_type, "application/json; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
-  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }
@@ -213,6 +221,7 @@ router::router(app& a) : app_(a) {
   for (auto& r : door_routes()) routes_.push_back(std::move(r));  // door (issue 11)
   for (auto& r : public_routes()) routes_.push_back(std::move(r));
   for (auto& r : board_public_routes()) routes_.push_back(std::move(r));
+  for (auto const& r : routes_) patterns_.push_back(split_path(r.pattern));  // views into routes_
 }
 
 std::optional<domain::actor> router::authenticate(request const& req) {
@@ -231,9 +240,9 @@ std::optional<domain::actor> router::authenticate(request const& req) {
 }
 
 std::size_t router::body_limit(http::verb method, std::string_view target) const {
-  std::string_view path = target.substr(0, target.find('?'));
-  for (auto const& r : routes_)
-    if (r.method == method && r.max_body == route::body::import && match(r.pattern, path))
+  auto path = split_path(target.substr(0, target.find('?')));
+  for (std::size_t i = 0; i < routes_.size(); ++i)
+    if (routes_[i].method == method && routes_[i].max_body == route::body::import && match(patterns_[i], path))
       return app_.cfg.max_import_bytes;
   return app_.cfg.max_body_bytes;
 }
@@ -297,8 +306,10 @@ net::awaitable<response> router::dispatch(request const& req, std::string remote
       call c{app_, req, client_address(app_.cfg, req, remote), {}, parse_query(target), std::nullopt};
       bool path_known = false;
       route const* found = nullptr;
-      for (auto const& r : routes_) {
-        if (auto ids = match(r.pattern, path)) {
+      auto parts = split_path(path);
+      for (std::size_t i = 0; i < routes_.size(); ++i) {
+        auto const& r = routes_[i];
+        if (auto ids = match(patterns_[i], parts)) {
           path_known = true;
           if (r.method == req.method()) {
             found = &r;

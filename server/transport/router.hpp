@@ -1,6 +1,7 @@
 #pragma once
 // Maps a request to a handler and turns every outcome into the contract's JSON. The one
 // place that knows both HTTP and domain types.
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <functional>
@@ -51,6 +52,8 @@ struct route {
 
 // Response builders shared by the api_*.cpp files.
 response json_response(request const& req, http::status s, json const& body);
+// The same, for a document already written as text (checkin_answer_text).
+response json_text_response(request const& req, http::status s, std::string body);
 response error_response(request const& req, domain::error const& e);
 response unavailable(request const& req);  // 503: storage failed, nothing committed
 domain::error not_found_error();
@@ -102,6 +105,15 @@ std::vector<route> board_public_routes();  // the public board for an audience (
 // GET /t/{code} (printable ticket) and /t/{code}/qr.svg.
 net::awaitable<response> serve_ticket(app& a, request const& req);
 
+// A path's segments, without allocating: a request's path is split once, and every route's
+// pattern once at start-up. A path of more segments than any route has matches none.
+struct path_parts {
+  static constexpr std::size_t most = 12;
+  std::array<std::string_view, most> part{};
+  std::size_t n = 0;
+  bool too_long = false;
+};
+
 class router {
  public:
   explicit router(app& a);
@@ -116,6 +128,7 @@ class router {
   response health(request const& req);
   app& app_;
   std::vector<route> routes_;
+  std::vector<path_parts> patterns_;  // routes_[i].pattern split, for match()
 };
 
 std::map<std::string, std::string> parse_query(std::string_view target);
