@@ -196,6 +196,9 @@ sqlite_connection::sqlite_connection(std::string const& path, mode m) {
   // look-up in a large file is then no system call at all. Writes still go to the WAL.
   exec("PRAGMA mmap_size = 1073741824");
   if (m == mode::read_write) {
+    // Each job runs in a savepoint whose journal of original pages would otherwise spill to
+    // a temporary file past 64 KiB (a create, writes and an unlink on the writer's path).
+    exec("PRAGMA temp_store = MEMORY");
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = FULL");
     checkpointer_ = std::make_unique<checkpointer>(path);
