@@ -171,6 +171,8 @@ class sql_store final : public domain::store {
 
  private:
   void load_departments(domain::event& e);
+  // What adjust_counts does besides its UPDATE: the batch's cached event row and the board.
+  void counted(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted, std::int64_t checked_in);
   void save_names(char const* table, id_t event_id, std::vector<std::string> const& names);
   void touch_item_event(id_t item_id);  // the board shows the item's event anew
   std::unique_ptr<connection> db_;

@@ -195,6 +195,10 @@ void sql_store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_
       .bind(3, waitlisted)
       .bind(4, checked_in)
       .run();
+  counted(event_id, confirmed, waitlisted, checked_in);
+}
+
+void sql_store::counted(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted, std::int64_t checked_in) {
   if (auto it = event_cache_.find(event_id); it != event_cache_.end()) {
     it->second.counts.registered += confirmed;
     it->second.counts.waitlisted += waitlisted;

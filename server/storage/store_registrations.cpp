@@ -155,6 +155,23 @@ std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_i
   s.bind(1, registration_id).bind(2, event_id).bind(3, at).bind(4, method).bind(5, actor);
   auto id = inserted_id(s);
   if (!id) return std::nullopt;
+  if (c_.kind() == dialect::sqlite) {
+    // One write of the event row (its count and its door counter) and one of the
+    // registration, stamped here; the door_rev trigger stands aside (schema 006).
+    auto& ev = c_.prepare(
+        "UPDATE events SET checked_in_count = checked_in_count + 1, door_rev = door_rev + 1 "
+        "WHERE id = ?1 RETURNING door_rev");
+    ev.bind(1, event_id);
+    auto rev = inserted_id(ev);
+    if (!rev) throw domain::storage_error("check-in for a missing event " + std::to_string(event_id));
+    c_.prepare("UPDATE registrations SET checked_in_at = ?2, door_rev = ?3 WHERE id = ?1")
+        .bind(1, registration_id)
+        .bind(2, at)
+        .bind(3, *rev)
+        .run();
+    counted(event_id, 0, 0, 1);
+    return id;
+  }
   c_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1")
       .bind(1, registration_id)
       .bind(2, at)

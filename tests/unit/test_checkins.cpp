@@ -236,3 +236,37 @@ TEST_CASE("every change at the door leaves one audit row per step", "[checkins][
     CHECK(row.detail.find("13800000001") == std::string::npos);
   }
 }
+
+TEST_CASE("a check-in and its undo each move the door's cursor once and stamp the registration", "[checkins][door]") {
+  // On SQLite the check-in writes the event's counter and the registration's stamp itself and
+  // the trigger stands aside (schema 006); on PostgreSQL the trigger does it. Both must leave
+  // the kiosks' ticket-list feed (door_rev) exactly as an edit would.
+  fixture f;
+  auto ev = f.make_event(10, false);
+  auto r = f.signed_up(ev, "13800000001");
+  auto other = f.signed_up(ev, "13800000002");
+  auto rev = [&] { return f.scalar("SELECT door_rev FROM events WHERE id = ?1", ev); };
+  auto reg_rev = [&](d::id_t id) { return f.scalar("SELECT door_rev FROM registrations WHERE id = ?1", id); };
+  auto before = rev();
+  CHECK(reg_rev(r.id) <= before);
+  auto a = f.admitted(r.code, f.fresh_nonce());
+  REQUIRE(a.result == outcome::checked_in);
+  CHECK(rev() == before + 1);
+  CHECK(reg_rev(r.id) == before + 1);
+  CHECK(reg_rev(other.id) < before + 1);
+  CHECK(f.require_counts_match(ev).checked_in == 1);
+  // A repeat scan changes nothing a door sees.
+  CHECK(f.admitted(r.code, f.fresh_nonce()).result == outcome::already);
+  CHECK(rev() == before + 1);
+  // The undo goes through the trigger: one more step, stamped on the row.
+  REQUIRE(a.reg->checkin_id);
+  REQUIRE(f.undo(*a.reg->checkin_id).ok());
+  CHECK(rev() == before + 2);
+  CHECK(reg_rev(r.id) == before + 2);
+  CHECK(f.require_counts_match(ev).checked_in == 0);
+  // So does any other change a door sees, after the check-in's own stamp.
+  auto again = f.admitted(other.code, f.fresh_nonce());
+  REQUIRE(again.result == outcome::checked_in);
+  CHECK(rev() == before + 3);
+  CHECK(reg_rev(other.id) == before + 3);
+}
