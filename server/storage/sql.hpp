@@ -53,11 +53,17 @@ class statement {
 
   // Advances to the next row; false when done. Resets itself when done.
   [[nodiscard]] virtual bool step() = 0;
-  // Runs a statement that returns no rows (or whose rows are ignored).
-  void run() {
+  // Runs a statement that returns no rows (or whose rows are ignored); returns how many rows
+  // it inserted, updated or deleted. An INSERT … ON CONFLICT DO NOTHING that returns 1 took
+  // its row: the same answer as RETURNING without the result set (SQLite builds an ephemeral
+  // table for RETURNING on every run).
+  std::int64_t run() {
     while (step()) {
     }
+    return changed();
   }
+  // The rows the last completed run of a write changed (triggers' rows not counted).
+  [[nodiscard]] virtual std::int64_t changed() const = 0;
   virtual void reset() = 0;
 
   [[nodiscard]] virtual std::int64_t get_int(int column) const = 0;
@@ -128,6 +134,9 @@ class connection {
   virtual void lock_for_migration() {}
   // Whether the connection is usable; a lost PostgreSQL connection is reopened by its owner.
   [[nodiscard]] virtual bool healthy() const { return true; }
+  // The rowid of the last row this connection inserted (SQLite; PostgreSQL has none and
+  // its callers use RETURNING).
+  [[nodiscard]] virtual std::optional<std::int64_t> last_insert_rowid() const { return std::nullopt; }
 };
 
 // BEGIN … COMMIT; rolls back in its destructor unless committed.

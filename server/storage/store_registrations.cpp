@@ -148,6 +148,35 @@ std::optional<domain::registration> sql_store::oldest_waitlisted(id_t event_id) 
 std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_id,
                                           std::string const& at, std::string const& method,
                                           std::string const& actor) {
+  if (c_.kind() == dialect::sqlite) {
+    // The door's hot path on the one SQLite writer: no RETURNING (SQLite builds an ephemeral
+    // table for it on every run), one write of the event row (its count and its door
+    // counter) and one of the registration, stamped here; the door_rev trigger stands aside
+    // (schema 006).
+    auto taken = c_.prepare(
+                       "INSERT INTO checkins (registration_id, event_id, at, method, actor) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (registration_id) WHERE undone_at IS NULL DO NOTHING")
+                     .bind(1, registration_id)
+                     .bind(2, event_id)
+                     .bind(3, at)
+                     .bind(4, method)
+                     .bind(5, actor)
+                     .run();
+    if (taken == 0) return std::nullopt;
+    auto id = c_.last_insert_rowid();
+    c_.prepare("UPDATE events SET checked_in_count = checked_in_count + 1, door_rev = door_rev + 1 WHERE id = ?1")
+        .bind(1, event_id)
+        .run();
+    c_.prepare(
+          "UPDATE registrations SET checked_in_at = ?2, door_rev = (SELECT door_rev FROM events WHERE id = ?3) "
+          "WHERE id = ?1")
+        .bind(1, registration_id)
+        .bind(2, at)
+        .bind(3, event_id)
+        .run();
+    counted(event_id, 0, 0, 1);
+    return id;
+  }
   auto& s = c_.prepare(
       "INSERT INTO checkins (registration_id, event_id, at, method, actor) "
       "VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -155,23 +184,6 @@ std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_i
   s.bind(1, registration_id).bind(2, event_id).bind(3, at).bind(4, method).bind(5, actor);
   auto id = inserted_id(s);
   if (!id) return std::nullopt;
-  if (c_.kind() == dialect::sqlite) {
-    // One write of the event row (its count and its door counter) and one of the
-    // registration, stamped here; the door_rev trigger stands aside (schema 006).
-    auto& ev = c_.prepare(
-        "UPDATE events SET checked_in_count = checked_in_count + 1, door_rev = door_rev + 1 "
-        "WHERE id = ?1 RETURNING door_rev");
-    ev.bind(1, event_id);
-    auto rev = inserted_id(ev);
-    if (!rev) throw domain::storage_error("check-in for a missing event " + std::to_string(event_id));
-    c_.prepare("UPDATE registrations SET checked_in_at = ?2, door_rev = ?3 WHERE id = ?1")
-        .bind(1, registration_id)
-        .bind(2, at)
-        .bind(3, *rev)
-        .run();
-    counted(event_id, 0, 0, 1);
-    return id;
-  }
   c_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1")
       .bind(1, registration_id)
       .bind(2, at)
@@ -218,17 +230,16 @@ std::optional<domain::nonce_record> sql_store::find_nonce(std::string const& non
 bool sql_store::claim_nonce(domain::nonce_record const& n, std::string const& now) {
   // A concurrent claim of the same nonce waits here for the other transaction, then finds
   // the row and claims nothing: the caller answers what that one stored.
-  return inserted_id(c_.prepare("INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, "
-                                "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                                "ON CONFLICT (nonce) DO NOTHING RETURNING 1")
-                         .bind(1, n.nonce)
-                         .bind(2, n.fingerprint)
-                         .bind(3, n.outcome)
-                         .bind(4, n.registration_id)
-                         .bind(5, n.first)
-                         .bind(6, n.at)
-                         .bind(7, now))
-      .has_value();
+  return c_.prepare("INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, "
+                    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (nonce) DO NOTHING")
+             .bind(1, n.nonce)
+             .bind(2, n.fingerprint)
+             .bind(3, n.outcome)
+             .bind(4, n.registration_id)
+             .bind(5, n.first)
+             .bind(6, n.at)
+             .bind(7, now)
+             .run() == 1;
 }
 
 void sql_store::settle_nonce(domain::nonce_record const& n) {

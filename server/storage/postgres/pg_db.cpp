@@ -77,6 +77,8 @@ class pg_statement final : public statement {
 
   bool is_null(int column) const override { return PQgetisnull(res_, row_, column) != 0; }
 
+  std::int64_t changed() const override { return changed_; }
+
  protected:
   void bind_int(int index, std::int64_t value) override { set(index, std::to_string(value), int8_oid); }
   void bind_text(int index, std::string_view value) override { set(index, std::string(value), text_oid); }
@@ -130,6 +132,10 @@ class pg_statement final : public statement {
     res_ = r;
     rows_ = PQntuples(r);
     row_ = -1;
+    // "INSERT 0 1", "UPDATE 3": the rows the command changed; empty for a SELECT.
+    changed_ = 0;
+    char const* tuples = PQcmdTuples(r);
+    std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), changed_);
   }
 
   void clear() {
@@ -148,6 +154,7 @@ class pg_statement final : public statement {
   PGresult* res_ = nullptr;
   int rows_ = 0;
   int row_ = -1;
+  std::int64_t changed_ = 0;
 };
 
 }  // namespace

@@ -46,6 +46,7 @@ class sqlite_statement final : public statement {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) {
+      changed_ = sqlite3_changes64(db_);
       reset();
       return false;
     }
@@ -60,6 +61,8 @@ class sqlite_statement final : public statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+
+  std::int64_t changed() const override { return changed_; }
 
   std::int64_t get_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
 
@@ -86,6 +89,7 @@ class sqlite_statement final : public statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  std::int64_t changed_ = 0;
 };
 
 // Before SQLite initialises: its memory statistics take a global mutex on every
@@ -238,6 +242,8 @@ void sqlite_connection::reset_all() {
 }
 
 bool sqlite_connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+std::optional<std::int64_t> sqlite_connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 int sqlite_connection::schema_version() {
   auto& s = prepare("PRAGMA user_version");

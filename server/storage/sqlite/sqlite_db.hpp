@@ -20,6 +20,7 @@ class sqlite_connection final : public connection {
   void exec(std::string_view sql) override;
   statement& prepare(std::string_view sql) override;
   [[nodiscard]] bool in_transaction() const override;
+  [[nodiscard]] std::optional<std::int64_t> last_insert_rowid() const override;
   void reset_all() override;
   void begin_write() override { exec("BEGIN IMMEDIATE"); }
   // WAL gives each read transaction its own snapshot.
