@@ -4,9 +4,11 @@
 
 namespace qiandao {
 
-void metrics::request(std::string const& route, int status) {
+void metrics::request(std::string_view route, int status) {
   std::lock_guard lock(routes_mutex_);
-  ++routes_[{route, status}];
+  auto it = routes_.find(std::pair<std::string_view, int>(route, status));
+  if (it == routes_.end()) it = routes_.emplace(std::pair<std::string, int>(route, status), 0).first;
+  ++it->second;
 }
 
 void metrics::batch(std::size_t size) {

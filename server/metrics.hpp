@@ -7,12 +7,13 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace qiandao {
 
 class metrics {
  public:
-  void request(std::string const& route, int status);
+  void request(std::string_view route, int status);
   void checkin() { checkins_.fetch_add(1, std::memory_order_relaxed); }
   void batch(std::size_t size);
   void board_connected() { boards_.fetch_add(1, std::memory_order_relaxed); }
@@ -36,7 +37,16 @@ class metrics {
   static constexpr std::array<std::size_t, 9> batch_bounds{1, 2, 4, 8, 16, 32, 64, 128, 512};
 
   mutable std::mutex routes_mutex_;
-  std::map<std::pair<std::string, int>, std::uint64_t> routes_;
+  // Looked up by (string_view, status): counting a request allocates nothing once its
+  // route and status have been seen.
+  struct route_less {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(A const& a, B const& b) const {
+      return std::pair<std::string_view, int>(a.first, a.second) < std::pair<std::string_view, int>(b.first, b.second);
+    }
+  };
+  std::map<std::pair<std::string, int>, std::uint64_t, route_less> routes_;
   std::atomic<std::uint64_t> checkins_{0};
   std::array<std::atomic<std::uint64_t>, batch_bounds.size() + 1> batch_buckets_{};
   std::atomic<std::uint64_t> batch_count_{0}, batch_sum_{0};

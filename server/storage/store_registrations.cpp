@@ -79,13 +79,15 @@ std::optional<id_t> sql_store::insert_registration(domain::registration const& r
 }
 
 std::optional<domain::registration> sql_store::find_registration(id_t id) {
-  auto& s = c_.prepare(std::string(registration_select) + "WHERE r.id = ?1");
+  static std::string const sql = std::string(registration_select) + "WHERE r.id = ?1";  // built once
+  auto& s = c_.prepare(sql);
   s.bind(1, id);
   return one(s);
 }
 
 std::optional<domain::registration> sql_store::find_registration_by_code(std::string const& code) {
-  auto& s = c_.prepare(std::string(registration_select) + "WHERE r.code = ?1");
+  static std::string const sql = std::string(registration_select) + "WHERE r.code = ?1";  // the door's look-up
+  auto& s = c_.prepare(sql);
   s.bind(1, code);
   return one(s);
 }

@@ -283,7 +283,7 @@ net::awaitable<response> router::handle(request const& req, std::string remote) 
 net::awaitable<response> router::dispatch(request const& req, std::string remote) {
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
-  std::string route_name = "static";
+  std::string_view route_name = "static";  // a literal or a route's pattern: both outlive the request
   response res;
   try {
     if (!path.starts_with("/api/")) {
@@ -342,12 +342,12 @@ net::awaitable<response> router::dispatch(request const& req, std::string remote
     }
   } catch (domain::storage_error const& e) {
     std::fprintf(stderr, "qiandao: %s %s: storage: %s\n", std::string(req.method_string()).c_str(),
-                 route_name.c_str(), e.what());
+                 std::string(route_name).c_str(), e.what());
     app_.counters.database_error(e.code);
     res = unavailable(req);
   } catch (std::exception const& e) {
     std::fprintf(stderr, "qiandao: %s %s: %s\n", std::string(req.method_string()).c_str(),
-                 route_name.c_str(), e.what());
+                 std::string(route_name).c_str(), e.what());
     res = json_response(req, http::status::internal_server_error,
                         error_body(domain::make_error(domain::error_kind::unavailable, "internal",
                                                       "服务器内部错误 / internal error")));
