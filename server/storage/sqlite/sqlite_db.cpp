@@ -196,8 +196,8 @@ sqlite_connection::sqlite_connection(std::string const& path, mode m) {
   // Readers and the writer meet on WAL; a short wait covers a checkpoint in progress.
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA foreign_keys = ON");
-  // Pages are read through a shared mapping of the file rather than a read() each: a ticket
-  // look-up in a large file is then no system call at all. Writes still go to the WAL.
+  // Pages are read through a shared mapping of the file rather than a read() each (pages
+  // still in the WAL are read from it). Writes still go to the WAL.
   exec("PRAGMA mmap_size = 1073741824");
   if (m == mode::read_write) {
     // Each job runs in a savepoint whose journal of original pages would otherwise spill to
