@@ -39,7 +39,7 @@ SELECT 'pgbench-' || pick.k AS nonce, b.code AS code,
        n.first AS seen_first, n.at AS seen_at
   FROM pick JOIN bench_codes b ON b.n = (pick.k - 1) % CAST(:pool AS BIGINT) + 1
   LEFT JOIN nonces n ON n.nonce = 'pgbench-' || pick.k \gset
-INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, created_at) VALUES (:nonce, 'code:' || :code, 'pending', NULL, 0, NULL, :now) ON CONFLICT (nonce) DO NOTHING RETURNING 1;
+INSERT INTO nonces (nonce, fingerprint, outcome, registration_id, first, at, created_at) VALUES (:nonce, 'code:' || :code, 'pending', NULL, 0, NULL, :now) ON CONFLICT (nonce) DO NOTHING;
 SELECT r.id AS rid, r.event_id AS eid, r.code AS r_code, r.name AS r_name, r.phone, r.organization, r.category, r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id AS cid, r.unit_id, r.leave_reason, r.leave_at, r.leave_by, un.name AS unit_name FROM registrations r LEFT JOIN checkins c ON c.registration_id = r.id AND c.undone_at IS NULL LEFT JOIN units un ON un.id = r.unit_id WHERE r.code = :code \gset
 SELECT id, title, kind, venue, starts_at, ends_at, capacity, waitlist, walk_ins, description, status, confirmed_count, waitlisted_count, checked_in_count FROM events WHERE id = :eid;
 SELECT 0, position, name FROM event_departments WHERE event_id = :eid UNION ALL SELECT 1, position, name FROM event_services WHERE event_id = :eid UNION ALL SELECT 2, position, name FROM event_sites WHERE event_id = :eid ORDER BY 1, 2;

@@ -8,6 +8,11 @@ namespace qiandao::storage {
 
 namespace {
 
+// One live check-in per registration (a partial unique index): a second one inserts nothing.
+constexpr char const* insert_checkin_sql =
+    "INSERT INTO checkins (registration_id, event_id, at, method, actor) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (registration_id) WHERE undone_at IS NULL DO NOTHING";
+
 constexpr char const* registration_select =
     "SELECT r.id, r.event_id, r.code, r.name, r.phone, r.organization, r.category, "
     "r.id_number, r.status, r.source, r.created_at, r.checked_in_at, c.id, r.unit_id, "
@@ -155,9 +160,7 @@ std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_i
     // table for it on every run), one write of the event row (its count and its door
     // counter) and one of the registration, stamped here; the door_rev trigger stands aside
     // (schema 006).
-    auto taken = c_.prepare(
-                       "INSERT INTO checkins (registration_id, event_id, at, method, actor) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (registration_id) WHERE undone_at IS NULL DO NOTHING")
+    auto taken = c_.prepare(insert_checkin_sql)
                      .bind(1, registration_id)
                      .bind(2, event_id)
                      .bind(3, at)
@@ -179,10 +182,8 @@ std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_i
     counted(event_id, 0, 0, 1);
     return id;
   }
-  auto& s = c_.prepare(
-      "INSERT INTO checkins (registration_id, event_id, at, method, actor) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT (registration_id) WHERE undone_at IS NULL DO NOTHING RETURNING id");
+  static std::string const returning = std::string(insert_checkin_sql) + " RETURNING id";
+  auto& s = c_.prepare(returning);
   s.bind(1, registration_id).bind(2, event_id).bind(3, at).bind(4, method).bind(5, actor);
   auto id = inserted_id(s);
   if (!id) return std::nullopt;
