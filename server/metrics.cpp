@@ -63,6 +63,10 @@ std::string metrics::render() const {
        "# TYPE qiandao_storage_failures_total counter\n"
        "qiandao_storage_failures_total "
     << storage_failures_.load() << "\n";
+  o << "# HELP qiandao_wal_flushes_total fsyncs of SQLite's WAL, each covering every COMMIT before it.\n"
+       "# TYPE qiandao_wal_flushes_total counter\n"
+       "qiandao_wal_flushes_total "
+    << wal_flushes_.load() << "\n";
   o << "# HELP qiandao_database_errors_total Database errors by code (SQLSTATE on PostgreSQL).\n"
        "# TYPE qiandao_database_errors_total counter\n";
   {

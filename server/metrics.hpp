@@ -20,6 +20,8 @@ class metrics {
   void board_disconnected() { boards_.fetch_sub(1, std::memory_order_relaxed); }
   void board_frame(std::size_t n) { frames_.fetch_add(n, std::memory_order_relaxed); }
   void storage_failure() { storage_failures_.fetch_add(1, std::memory_order_relaxed); }
+  // One fsync of SQLite's WAL after one or more COMMITs (the writer's flush thread).
+  void wal_flush() { wal_flushes_.fetch_add(1, std::memory_order_relaxed); }
   // A database error by its code (PostgreSQL's SQLSTATE, SQLite's result code).
   void database_error(std::string const& code);
   // Several instances (PostgreSQL): the doorbell between them and the board's re-reads.
@@ -53,6 +55,7 @@ class metrics {
   std::atomic<std::int64_t> boards_{0};
   std::atomic<std::uint64_t> frames_{0};
   std::atomic<std::uint64_t> storage_failures_{0};
+  std::atomic<std::uint64_t> wal_flushes_{0};
   std::atomic<std::uint64_t> doorbells_sent_{0}, doorbells_received_{0}, rereads_{0}, resyncs_{0},
       listener_reconnects_{0};
   mutable std::mutex errors_mutex_;

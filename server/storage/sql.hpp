@@ -4,6 +4,7 @@
 // once against it; storage/sqlite/ and storage/postgres/ implement it. Nothing above storage/
 // sees this header: the domain talks to domain::store.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -137,6 +138,15 @@ class connection {
   // The rowid of the last row this connection inserted (SQLite; PostgreSQL has none and
   // its callers use RETURNING).
   [[nodiscard]] virtual std::optional<std::int64_t> last_insert_rowid() const { return std::nullopt; }
+  // Group commit with the flush split off (SQLite in WAL mode): COMMIT stops waiting for
+  // the disk, and after each COMMIT the owner takes `flush_after_commit()` and runs it (on
+  // any thread, while this connection goes on) before it tells anyone the commit happened.
+  // Returns false, and changes nothing, when the engine has no such split (PostgreSQL's
+  // COMMIT is durable when it returns; so is SQLite's when not in WAL mode).
+  virtual bool split_flush() { return false; }
+  // After a COMMIT, on the connection's thread: a call that makes every commit so far
+  // durable and says whether it could. Empty when split_flush() was not taken.
+  [[nodiscard]] virtual std::function<bool()> flush_after_commit() { return {}; }
 };
 
 // BEGIN … COMMIT; rolls back in its destructor unless committed.

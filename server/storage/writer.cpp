@@ -1,5 +1,7 @@
 #include "storage/writer.hpp"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -20,6 +22,7 @@ writer::writer(std::string target, metrics& m, limits l)
     : target_(std::move(target)), store_(std::make_unique<sql_store>(target_)), metrics_(m), limits_(l) {
   if (store_->db().kind() == dialect::postgresql && limits_.max_batch > postgres_max_batch)
     limits_.max_batch = postgres_max_batch;
+  split_ = store_->db().split_flush();  // SQLite in WAL mode: synchronous=NORMAL, we fsync
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -53,6 +56,12 @@ void writer::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(flush_mutex_);  // the writer has handed over its last batch
+    flush_stopping_ = true;
+  }
+  flush_wake_.notify_one();
+  if (flush_thread_.joinable()) flush_thread_.join();
 }
 
 void writer::loop() {
@@ -75,11 +84,18 @@ void writer::loop() {
 // meanwhile are refused at once (503) rather than left waiting.
 bool writer::ensure_open() {
   if (store_ && store_->db().healthy()) return true;
+  drain_flushes();  // a flush in flight uses the old connection's WAL
+  {
+    std::lock_guard lock(flush_mutex_);
+    flush_ = nullptr;
+  }
+  split_ = flushed_once_ = false;
   store_.reset();
   if (backoff_.count() > 0) std::this_thread::sleep_for(backoff_);
   try {
     store_ = std::make_unique<sql_store>(target_);
     store_->use_device_cache(devices_);
+    split_ = store_->db().split_flush();
     backoff_ = std::chrono::milliseconds(0);
     std::fprintf(stderr, "qiandao: writer reconnected\n");
     return true;
@@ -149,16 +165,78 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
     }
   }
   if (store_ && store_->take_revoked() && devices_) devices_->invalidate();  // before any answer
-  if (committed) {
-    metrics_.batch(batch.size());
-    publish();
+  if (!committed) {
+    for (auto& j : batch) j->complete(false);
+    return;
   }
-  for (auto& j : batch) j->complete(committed);
+  metrics_.batch(batch.size());
+  committed_batch done{std::move(batch), collect()};
+  batch.clear();
+  if (!split_) return finish(done, true);  // COMMIT was durable
+  if (!flushed_once_) {
+    // A new WAL's first fsync also syncs its directory and clears a flag SQLite keeps on
+    // the file; run it here so the flush thread's fsyncs only ever read that state.
+    auto flush = store_->db().flush_after_commit();
+    flushed_once_ = true;
+    {
+      std::lock_guard lock(flush_mutex_);
+      flush_ = flush;
+    }
+    bool ok = flush && flush();
+    if (ok) metrics_.wal_flush();
+    return finish(done, ok);
+  }
+  {
+    std::lock_guard lock(flush_mutex_);
+    flush_queue_.push_back(std::move(done));
+    if (!flush_thread_.joinable()) flush_thread_ = std::thread([this] { flush_loop(); });
+  }
+  flush_wake_.notify_one();
 }
 
-void writer::publish() {
+void writer::finish(committed_batch& b, bool durable) {
+  if (!durable) {
+    // Committed but not known to be on disk: the answer is "not saved" (503) and the
+    // client retries; the board still follows what readers now see.
+    metrics_.storage_failure();
+    std::fprintf(stderr, "qiandao: fsync of the WAL failed; batch of %zu answered as not committed\n",
+                 b.jobs.size());
+  }
+  if (b.pub.ring && ring_) ring_(std::move(*b.pub.ring));
+  if (b.pub.delta && listener_) listener_(std::move(*b.pub.delta));
+  for (auto& j : b.jobs) j->complete(durable);
+}
+
+void writer::flush_loop() {
+  pthread_setname_np(pthread_self(), "qiandao-flush");  // bench/harness counts it apart
+  std::unique_lock lock(flush_mutex_);
+  for (;;) {
+    flush_wake_.wait(lock, [&] { return flush_stopping_ || !flush_queue_.empty(); });
+    if (flush_queue_.empty()) return;  // stopping, and every batch has been answered
+    auto work = std::move(flush_queue_);
+    flush_queue_.clear();
+    auto flush = flush_;
+    flushing_ = true;
+    lock.unlock();
+    // One fsync covers every batch committed before it started: they all queued first.
+    bool ok = flush && flush();
+    if (ok) metrics_.wal_flush();
+    for (auto& b : work) finish(b, ok);
+    lock.lock();
+    flushing_ = false;
+    flush_idle_.notify_all();
+  }
+}
+
+void writer::drain_flushes() {
+  std::unique_lock lock(flush_mutex_);
+  flush_idle_.wait(lock, [&] { return flush_queue_.empty() && !flushing_; });
+}
+
+writer::publication writer::collect() {
+  publication out;
   auto changes = store_->take_changes();
-  if (changes.empty()) return;
+  if (changes.empty()) return out;
   if (ring_) {
     domain::board_ring r{std::move(changes.events), changes.programme, false,
                          std::chrono::duration_cast<std::chrono::microseconds>(
@@ -166,9 +244,10 @@ void writer::publish() {
                              .count()};
     for (auto const& c : changes.recent) r.events.insert(c.event_id);
     for (auto const& c : changes.undone) r.events.insert(c.event_id);
-    return ring_(std::move(r));
+    out.ring = std::move(r);
+    return out;
   }
-  if (!listener_) return;
+  if (!listener_) return out;
   domain::board_delta d;
   d.committed_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -182,7 +261,8 @@ void writer::publish() {
   }
   d.recent = std::move(changes.recent);  // masked by the rule that noted them
   d.undone = std::move(changes.undone);
-  listener_(std::move(d));
+  out.delta = std::move(d);
+  return out;
 }
 
 }  // namespace qiandao::storage

@@ -1,13 +1,18 @@
 #pragma once
 // The one writer of an instance. Requests that change data queue here; the writer thread
 // commits whatever has queued in one transaction, each job in its own savepoint so one
-// failure does not sink the others, and completes each job only after COMMIT has returned.
+// failure does not sink the others, and completes each job only once its COMMIT is durable.
+// On SQLite (WAL) the durable part is split off: the writer hands each committed batch to a
+// flush thread and goes on to the next batch while the disk syncs; the flush thread runs
+// one fsync of the WAL for every batch that has queued meanwhile, then tells the board and
+// answers the jobs, in commit order. On PostgreSQL COMMIT is durable when it returns.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -51,7 +56,20 @@ class writer {
   void run_batch(std::deque<std::unique_ptr<job>>& batch);
   bool try_batch(std::deque<std::unique_ptr<job>>& batch);
   bool ensure_open();
-  void publish();
+  // What a COMMIT changed on the board, read on the writer's connection right after it and
+  // told once the commit is durable.
+  struct publication {
+    std::optional<domain::board_delta> delta;
+    std::optional<domain::board_ring> ring;
+  };
+  struct committed_batch {
+    std::deque<std::unique_ptr<job>> jobs;
+    publication pub;
+  };
+  publication collect();
+  void finish(committed_batch& b, bool durable);
+  void flush_loop();
+  void drain_flushes();  // waits until every handed-over batch is answered
 
   std::string target_;
   std::unique_ptr<sql_store> store_;
@@ -66,6 +84,16 @@ class writer {
   std::deque<std::unique_ptr<job>> queue_;
   bool stopping_ = false;
   std::thread thread_;
+
+  // The flush thread (SQLite in WAL mode): started with the first split commit.
+  bool split_ = false;          // this connection's COMMIT leaves the fsync to us
+  bool flushed_once_ = false;   // the first flush of a connection runs on the writer thread
+  std::function<bool()> flush_;  // the current connection's WAL fsync
+  std::mutex flush_mutex_;
+  std::condition_variable flush_wake_, flush_idle_;
+  std::deque<committed_batch> flush_queue_;
+  bool flushing_ = false, flush_stopping_ = false;
+  std::thread flush_thread_;
 };
 
 }  // namespace qiandao::storage

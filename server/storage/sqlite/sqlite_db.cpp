@@ -245,6 +245,33 @@ bool sqlite_connection::in_transaction() const { return sqlite3_get_autocommit(d
 
 std::optional<std::int64_t> sqlite_connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
+// In WAL mode with synchronous=NORMAL a COMMIT appends its frames to the WAL without an
+// fsync; one fsync of the WAL (what synchronous=FULL does inside each COMMIT) then makes
+// every commit before it durable. The WAL's file is the one SQLite itself syncs, reached
+// through SQLITE_FCNTL_JOURNAL_POINTER; it stays open as long as this connection does. Its
+// xSync reads only the descriptor and flags that are set when the file is opened, so it
+// may run on another thread while this connection writes on; the first flush of a new WAL
+// also syncs its directory, which is why the writer runs that one on its own thread.
+bool sqlite_connection::split_flush() {
+  if (split_) return true;
+  auto& journal = prepare("PRAGMA journal_mode");
+  bool wal = journal.step() && journal.get_text(0) == "wal";
+  journal.reset();
+  if (!wal) return false;  // a rollback journal: COMMIT syncs, as before
+  exec("PRAGMA synchronous = NORMAL");
+  split_ = true;
+  return true;
+}
+
+std::function<bool()> sqlite_connection::flush_after_commit() {
+  if (!split_) return {};
+  sqlite3_file* wal = nullptr;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK || !wal ||
+      !wal->pMethods)
+    return [] { return false; };  // no WAL open after a COMMIT: never acknowledge unflushed
+  return [wal] { return wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL) == SQLITE_OK; };
+}
+
 int sqlite_connection::schema_version() {
   auto& s = prepare("PRAGMA user_version");
   int v = 0;

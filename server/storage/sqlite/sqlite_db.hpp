@@ -27,11 +27,14 @@ class sqlite_connection final : public connection {
   void begin_snapshot() override { exec("BEGIN"); }
   int schema_version() override;
   void set_schema_version(int v) override;
+  bool split_flush() override;
+  [[nodiscard]] std::function<bool()> flush_after_commit() override;
 
  private:
   sqlite3* db_ = nullptr;
   statement_cache cache_;
   std::unique_ptr<checkpointer> checkpointer_;  // read_write: WAL checkpoints off this thread
+  bool split_ = false;                           // synchronous=NORMAL; the owner flushes the WAL
 };
 
 // Online backup of a live database into a new file (sqlite3_backup_*).
