@@ -172,10 +172,13 @@ void report_commits(std::string const& key, double rows, double commits, server_
   // CPU per answered request: what each thread spends on one check-in.
   double io_us = answered > 0 ? cpu.io * seconds * 1e4 / static_cast<double>(answered) : 0;
   double writer_us = answered > 0 ? cpu.writer * seconds * 1e4 / static_cast<double>(answered) : 0;
-  std::printf("  CPU per check-in: I/O thread %.1f µs, writer %.1f µs\n", io_us, writer_us);
+  double flush_us = answered > 0 ? cpu.flush * seconds * 1e4 / static_cast<double>(answered) : 0;
+  std::printf("  CPU per check-in: I/O thread %.1f µs, writer %.1f µs, WAL flush %.1f µs\n", io_us, writer_us, flush_us);
+  result(key + "flush_us_per_req", flush_us);
   result(key + "io_cpu", cpu.io);
   result(key + "io_wait", cpu.io_wait);
   result(key + "writer_cpu", cpu.writer);
+  result(key + "flush_cpu", cpu.flush);
   result(key + "writer_wait", cpu.writer_wait);
   result(key + "io_us_per_req", io_us);
   result(key + "writer_us_per_req", writer_us);

@@ -203,6 +203,7 @@ std::map<int, thread_time> thread_times(pid_t pid) {
     std::string comm;
     std::getline(std::ifstream(e.path().string() + "/comm"), comm);
     t.side = comm.starts_with("qiandao-");
+    t.flush = comm == "qiandao-flush";
     if (in >> t.cpu_ns >> t.wait_ns) out[std::stoi(e.path().filename().string())] = t;
   }
   return out;
@@ -262,6 +263,10 @@ server_cpu server_threads(std::map<int, thread_time> const& before, std::map<int
     auto it = before.find(tid);
     thread_time b = it == before.end() ? thread_time{} : it->second;
     double cpu = pct(t.cpu_ns - b.cpu_ns), wait = pct(t.wait_ns - b.wait_ns);
+    if (t.flush) {
+      out.flush += cpu;
+      continue;
+    }
     if (t.side) {
       out.others += cpu;
       continue;
@@ -281,10 +286,11 @@ server_cpu server_threads(std::map<int, thread_time> const& before, std::map<int
 }
 
 std::string describe(server_cpu const& c) {
-  char buf[160];
+  char buf[200];
   std::snprintf(buf, sizeof buf,
-                "I/O thread %.0f%% CPU (+%.0f%% waiting for a CPU), writer %.0f%% CPU (+%.0f%% in fsync or waiting), others %.0f%%",
-                c.io, c.io_wait, c.writer, c.writer_wait, c.others);
+                "I/O thread %.0f%% CPU (+%.0f%% waiting for a CPU), writer %.0f%% CPU (+%.0f%% in fsync or waiting), "
+                "WAL flush %.0f%% CPU, others %.0f%%",
+                c.io, c.io_wait, c.writer, c.writer_wait, c.flush, c.others);
   return buf;
 }
 

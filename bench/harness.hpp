@@ -62,7 +62,8 @@ long rss_kib(pid_t pid);
 // nanoseconds runnable but waiting for one (the machine is busy elsewhere).
 struct thread_time {
   long long cpu_ns = 0, wait_ns = 0;
-  bool side = false;  // a helper thread named qiandao-* (the WAL checkpointer): counted in others
+  bool side = false;   // a helper thread named qiandao-* (the WAL checkpointer): counted in others
+  bool flush = false;  // qiandao-flush: the WAL's fsync after each COMMIT, split off the writer
 };
 std::map<int, thread_time> thread_times(pid_t pid);
 thread_time this_thread_time();
@@ -78,6 +79,7 @@ long process_tree_ticks(pid_t pid);
 // means "in fsync or waiting for a CPU"; the I/O thread never fsyncs.
 struct server_cpu {
   double io = 0, writer = 0, others = 0;
+  double flush = 0;  // the writer's flush thread (SQLite): part of the cost of a commit
   double io_wait = 0, writer_wait = 0;  // % of the time
 };
 server_cpu server_threads(std::map<int, thread_time> const& before, std::map<int, thread_time> const& after,

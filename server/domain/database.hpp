@@ -19,7 +19,8 @@ class write_job {
   // whether to keep its writes. May run again when the batch is retried (a deadlock between
   // instances), so it keeps nothing from an earlier run.
   virtual bool run(store& s) = 0;
-  // On the writer thread: committed, or the batch failed and nothing of it was written.
+  // On the writer's thread or its flush thread (SQLite): committed and durable, or not
+  // acknowledged (the batch failed and nothing of it was written, or its fsync failed).
   virtual void complete(bool committed) = 0;
 };
 
@@ -46,7 +47,8 @@ class database {
   // false at once.
   virtual void submit(std::unique_ptr<write_job> j) = 0;
   virtual lease read() = 0;
-  // Called on the writer thread after each COMMIT that changed what the board shows, before
+  // Called on the writer's thread or its flush thread after each COMMIT that changed what
+  // the board shows, once the COMMIT is durable (or its fsync failed), before
   // any job of that batch completes.
   virtual void on_board_change(board_listener l) = 0;
   // True when other instances may write the same database (PostgreSQL): then the board
