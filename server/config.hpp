@@ -25,7 +25,7 @@ struct config {
   int idle_timeout_seconds = 60;
   int session_hours = 12;
   int board_interval_ms = 0;  // optional floor between two board frames; 0: coalesced by load only
-  std::size_t max_batch = 512;  // requests per commit; 1 = one commit per request (benchmarks)
+  std::size_t max_batch = 512;  // requests per commit; 1 = one commit and one fsync per request (benchmarks)
   std::size_t max_queue = 8192;  // requests waiting for the writer; past it, 503 at once
   // Public sign-up (/s/). The proof of work: a solver tries pow_max_number / 2 SHA-256 keys
   // on average (about a second on a phone); the HMAC secret (QIANDAO_POW_SECRET) must be

@@ -173,9 +173,11 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
   committed_batch done{std::move(batch), collect()};
   batch.clear();
   if (!split_) return finish(done, true);  // COMMIT was durable
-  if (!flushed_once_) {
+  if (!flushed_once_ || limits_.max_batch == 1) {
     // A new WAL's first fsync also syncs its directory and clears a flag SQLite keeps on
-    // the file; run it here so the flush thread's fsyncs only ever read that state.
+    // the file; run it here so the flush thread's fsyncs only ever read that state. With
+    // --max-batch 1 (the baseline without group commit) every fsync runs here, one per
+    // request, as synchronous=FULL would.
     auto flush = store_->db().flush_after_commit();
     flushed_once_ = true;
     {
