@@ -89,7 +89,7 @@ bool writer::ensure_open() {
     std::lock_guard lock(flush_mutex_);
     flush_ = nullptr;
   }
-  split_ = flushed_once_ = false;
+  split_ = false;
   store_.reset();
   if (backoff_.count() > 0) std::this_thread::sleep_for(backoff_);
   try {
@@ -173,18 +173,19 @@ void writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
   committed_batch done{std::move(batch), collect()};
   batch.clear();
   if (!split_) return finish(done, true);  // COMMIT was durable
-  if (!flushed_once_ || limits_.max_batch == 1) {
+  // Only this thread sets flush_, so it may read it without the lock.
+  bool first = !flush_;
+  if (first) {
+    auto flush = store_->db().flush_after_commit();  // the connection's WAL, open after a COMMIT
+    std::lock_guard lock(flush_mutex_);
+    flush_ = std::move(flush);
+  }
+  if (first || limits_.max_batch == 1) {
     // A new WAL's first fsync also syncs its directory and clears a flag SQLite keeps on
     // the file; run it here so the flush thread's fsyncs only ever read that state. With
     // --max-batch 1 (the baseline without group commit) every fsync runs here, one per
     // request, as synchronous=FULL would.
-    auto flush = store_->db().flush_after_commit();
-    flushed_once_ = true;
-    {
-      std::lock_guard lock(flush_mutex_);
-      flush_ = flush;
-    }
-    bool ok = flush && flush();
+    bool ok = flush_ && flush_();
     if (ok) metrics_.wal_flush();
     return finish(done, ok);
   }

@@ -86,9 +86,8 @@ class writer {
   std::thread thread_;
 
   // The flush thread (SQLite in WAL mode): started with the first split commit.
-  bool split_ = false;          // this connection's COMMIT leaves the fsync to us
-  bool flushed_once_ = false;   // the first flush of a connection runs on the writer thread
-  std::function<bool()> flush_;  // the current connection's WAL fsync
+  bool split_ = false;           // this connection's COMMIT leaves the fsync to us
+  std::function<bool()> flush_;  // the connection's WAL fsync, from its first COMMIT on
   std::mutex flush_mutex_;
   std::condition_variable flush_wake_, flush_idle_;
   std::deque<committed_batch> flush_queue_;

@@ -26,18 +26,9 @@ TEST_CASE("SIGKILL during check-ins loses nothing acknowledged and duplicates no
   temp_dir dir;
   auto db_path = fresh_database(dir, "crash.db");
   auto log = dir.file("server.log");
-  std::vector<seeded_ticket> tickets;
-  std::string token;
-  {
-    qiandao::domain::init_crypto();
-    auto s_owner = migrated_store(db_path);
-    auto& s = *s_owner;
-    qiandao::storage::transaction tx(s.db());
-    std::vector<qiandao::domain::id_t> events = {seed_event(s, "名医面对面义诊"), seed_event(s, "健康知识汇·科普智慧堂")};
-    tickets = seed_tickets(s, events, 30000);  // more than three rounds scan
-    token = seed_device(s, "门口1");
-    tx.commit();
-  }
+  auto seeded = seed_file(db_path, 30000);  // more than three rounds scan
+  auto const& tickets = seeded.tickets;
+  auto const& token = seeded.token;
 
   std::atomic<std::size_t> next{0};
   door_load load(tickets, token, next);

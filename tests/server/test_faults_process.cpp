@@ -27,28 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct seeded_file {
-  std::vector<seeded_ticket> tickets;
-  std::string token;
-};
-
-// A database file with two events, `count` tickets, a kiosk device and the staff user.
-seeded_file seed_file(std::string const& path, int count) {
-  seeded_file out;
-  qiandao::domain::init_crypto();
-  auto s_owner = migrated_store(path);
-  auto& s = *s_owner;
-  qiandao::storage::transaction tx(s.db());
-  std::vector<qiandao::domain::id_t> events = {seed_event(s, "名医面对面义诊"), seed_event(s, "健康知识汇·科普智慧堂")};
-  out.tickets = seed_tickets(s, events, count);
-  out.token = seed_device(s, "门口1");
-  if (!s.insert_user("staff", qiandao::domain::hash_password(test_server::password("staff")), "staff",
-                     qiandao::domain::now_text()))
-    throw std::runtime_error("could not add the staff user");
-  tx.commit();
-  return out;
-}
-
 std::string read_file(std::string const& path) {
   std::ifstream in(path);
   std::stringstream ss;

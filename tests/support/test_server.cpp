@@ -215,6 +215,21 @@ std::vector<seeded_ticket> seed_tickets(domain::store& s, std::vector<domain::id
   return out;
 }
 
+seeded_file seed_file(std::string const& path, int count) {
+  seeded_file out;
+  domain::init_crypto();
+  auto s_owner = migrated_store(path);
+  auto& s = *s_owner;
+  storage::transaction tx(s.db());
+  std::vector<domain::id_t> events = {seed_event(s, "名医面对面义诊"), seed_event(s, "健康知识汇·科普智慧堂")};
+  out.tickets = seed_tickets(s, events, count);
+  out.token = seed_device(s, "门口1");
+  if (!s.insert_user("staff", domain::hash_password(test_server::password("staff")), "staff", domain::now_text()))
+    throw std::runtime_error("could not add the staff user");
+  tx.commit();
+  return out;
+}
+
 std::int64_t query_int(storage::connection& db, std::string const& sql) {
   auto& s = db.prepare(sql);
   if (!s.step()) throw std::runtime_error("no row from: " + sql);

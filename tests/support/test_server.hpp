@@ -118,4 +118,12 @@ std::string query_text(storage::connection& db, std::string const& sql);
 std::string seed_device(domain::store& s, std::string const& name,
                         std::optional<domain::id_t> event_id = std::nullopt);
 
+// A database file for a child server: two events, `count` tickets over them, a kiosk device
+// and the staff user (test_server::password("staff")).
+struct seeded_file {
+  std::vector<seeded_ticket> tickets;
+  std::string token;
+};
+seeded_file seed_file(std::string const& path, int count);
+
 }  // namespace qiandao::test
