@@ -4,10 +4,12 @@
 // answer EIO while a flag file exists). A check-in whose fsync failed is answered 503, never
 // 201; retried with its nonce once the disk is back it is answered once, and the file holds
 // it once.
+#include <atomic>
 #include <cstdlib>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "storage/sql.hpp"
 #include "support/child_server.hpp"
@@ -91,4 +93,37 @@ TEST_CASE("a check-in is acknowledged only after its WAL fsync: a failed fsync a
   CHECK(query_int(db, "SELECT sum(checked_in_count) FROM events") == 7);
   CHECK(query_int(db, "SELECT count(*) FROM checkins WHERE registration_id = " +
                           std::to_string(tickets[5].registration_id)) == 1);
+}
+
+TEST_CASE("with --max-batch 1 every commit waits for an fsync of its own", "[faults][sqlite]") {
+  // The baseline without group commit (bench/run.sh's "--max-batch 1" row): the flush thread
+  // would otherwise cover several one-request commits with one fsync.
+  temp_dir dir;
+  auto db_path = fresh_database(dir, "one.db");
+  auto seeded = seed_file(db_path, 200);
+  child_server server(db_path, dir.file("server.log"), {"--max-batch", "1"});
+  http_client probe(server.port());
+  auto flushes_and_commits = [&] {  // from one reading of /metrics
+    auto text = probe.get("/metrics").body;
+    return std::pair{metric_value(text, "qiandao_wal_flushes_total"),
+                     metric_value(text, "qiandao_commit_batch_size_count")};
+  };
+  auto [flushes, commits] = flushes_and_commits();
+  REQUIRE(flushes >= 0);
+  REQUIRE(commits >= 0);
+  std::vector<std::thread> kiosks;
+  std::atomic<int> admitted{0};
+  for (std::size_t k = 0; k < 4; ++k)
+    kiosks.emplace_back([&, k] {
+      http_client c(server.port());
+      c.set_header("Authorization", "Bearer " + seeded.token);
+      for (std::size_t i = k; i < seeded.tickets.size(); i += 4)
+        if (c.post("/api/v1/checkins", {{"code", seeded.tickets[i].code}, {"nonce", new_nonce()}}).status == 201)
+          ++admitted;
+    });
+  for (auto& t : kiosks) t.join();
+  REQUIRE(admitted == 200);
+  auto [flushes_after, commits_after] = flushes_and_commits();
+  CHECK(commits_after - commits >= 200);
+  CHECK(flushes_after - flushes == commits_after - commits);
 }
