@@ -63,10 +63,15 @@ result<registration_input> check_public_signup(event const* e, registration_inpu
   return in;
 }
 
-result<public_ticket> public_sign_up(store& s, id_t event_id, registration_input const& raw) {
+error proof_replayed() {
+  return make_error(error_kind::forbidden, "pow_replayed", "验证已使用过，请重新验证 / verification already used, verify again");
+}
+
+result<public_ticket> public_sign_up(store& s, id_t event_id, registration_input const& raw, spent_proof const& proof) {
   auto ev = s.find_event(event_id);
   auto in = check_public_signup(ev ? &*ev : nullptr, raw, now_text());
   if (!in) return in.err();
+  if (!s.spend_proof(proof.nonce, proof.expires_at, now_seconds())) return proof_replayed();
   auto r = register_participant(s, citizen(in->phone), event_id, in.value(), "public");
   if (!r) return r.err();
   return ticket_of(s, std::move(r.value()));

@@ -35,8 +35,20 @@ struct public_ticket {
   bool promoted = false;
 };
 
-// Registers the person with source "public", audited as "public:<masked phone>".
-result<public_ticket> public_sign_up(store& s, id_t event_id, registration_input const& in);
+// A proof of work the guard has verified (signature, expiry, work), to be spent with the
+// sign-up it paid for.
+struct spent_proof {
+  std::string nonce;            // the challenge's nonce
+  std::int64_t expires_at = 0;  // the challenge's expiry, Unix seconds
+};
+// 403 pow_replayed: this proof of work paid for a sign-up already.
+error proof_replayed();
+
+// Registers the person with source "public", audited as "public:<masked phone>", and spends
+// the proof of work in the same transaction: one solution pays for one sign-up, whichever
+// instance it reaches and across restarts. A sign-up refused for another reason (full,
+// duplicate, closed) rolls the spend back with it.
+result<public_ticket> public_sign_up(store& s, id_t event_id, registration_input const& in, spent_proof const& proof);
 // A live or cancelled public sign-up by its code; not_found for any other code.
 result<public_ticket> public_ticket_by_code(store& s, std::string const& code);
 // Live public sign-ups with this phone number and exactly this full name, newest event first.

@@ -108,6 +108,10 @@ class registration_repository {
   virtual std::optional<registration> find_registration(id_t id) = 0;
   virtual std::optional<registration> find_registration_by_code(std::string const& code) = 0;
   virtual std::optional<registration> find_live_by_phone(id_t event_id, std::string const& phone) = 0;
+  // Spends a public sign-up's proof of work (its challenge's nonce) for this transaction,
+  // shared by every instance; false when it was spent already. Drops the spent proofs whose
+  // challenge expired at or before `now` (Unix seconds).
+  [[nodiscard]] virtual bool spend_proof(std::string const& nonce, std::int64_t expires_at, std::int64_t now) = 0;
   virtual std::vector<registration> find_by_phone_suffix(id_t event_id, std::string const& suffix,
                                                          int limit) = 0;
   virtual registration_page search_registrations(registration_query const& q) = 0;

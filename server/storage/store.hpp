@@ -58,6 +58,7 @@ class sql_store final : public domain::store {
   std::optional<domain::registration> find_registration(id_t id) override;
   std::optional<domain::registration> find_registration_by_code(std::string const& code) override;
   std::optional<domain::registration> find_live_by_phone(id_t event_id, std::string const& phone) override;
+  bool spend_proof(std::string const& nonce, std::int64_t expires_at, std::int64_t now) override;
   std::vector<domain::registration> find_by_phone_suffix(id_t event_id, std::string const& suffix,
                                                          int limit) override;
   domain::registration_page search_registrations(domain::registration_query const& q) override;

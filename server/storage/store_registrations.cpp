@@ -97,6 +97,18 @@ std::optional<domain::registration> sql_store::find_registration_by_code(std::st
   return one(s);
 }
 
+bool sql_store::spend_proof(std::string const& nonce, std::int64_t expires_at, std::int64_t now) {
+  // Expired challenges are refused by their signature alone, so their rows can go; the
+  // index on expires_at keeps this to the rows that leave.
+  c_.prepare("DELETE FROM spent_proofs WHERE expires_at <= ?1").bind(1, now).run();
+  // A concurrent spend of the same nonce (another instance) waits here for that
+  // transaction, then inserts nothing.
+  return c_.prepare("INSERT INTO spent_proofs (nonce, expires_at) VALUES (?1, ?2) ON CONFLICT (nonce) DO NOTHING")
+             .bind(1, nonce)
+             .bind(2, expires_at)
+             .run() == 1;
+}
+
 std::optional<domain::registration> sql_store::find_live_by_phone(id_t event_id,
                                                               std::string const& phone) {
   auto& s = c_.prepare(std::string(registration_select) +

@@ -59,19 +59,22 @@ net::awaitable<response> challenge(call& c) {
   co_return json_response(c.req, http::status::ok, challenge_json(c.a.pow.issue(domain::now_seconds())));
 }
 
-// The proof of work: 403 with the reason when missing, not this server's, expired or spent.
-std::optional<domain::error> pow_refusal(call& c, json const& body) {
+// The proof of work: 403 with the reason when missing, not this server's, expired or spent
+// (on this instance; the sign-up's transaction spends it for all of them); else `proof` is
+// what the sign-up spends.
+std::optional<domain::error> pow_refusal(call& c, json const& body, domain::spent_proof& proof) {
   auto it = body.find("altcha");
   if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
     return make_error(error_kind::forbidden, "pow_required", "请先完成人机验证 / complete the verification first");
   auto solution = read_pow_payload(it->get<std::string>());
   auto verdict = solution ? c.a.pow.redeem(*solution, domain::now_seconds()) : domain::pow_verdict::invalid;
   switch (verdict) {
-    case domain::pow_verdict::ok: return std::nullopt;
+    case domain::pow_verdict::ok:
+      proof = {solution->challenge.parameters.nonce, solution->challenge.parameters.expires_at};
+      return std::nullopt;
     case domain::pow_verdict::expired:
       return make_error(error_kind::forbidden, "pow_expired", "验证已过期，请重新验证 / verification expired, verify again");
-    case domain::pow_verdict::replayed:
-      return make_error(error_kind::forbidden, "pow_replayed", "验证已使用过，请重新验证 / verification already used, verify again");
+    case domain::pow_verdict::replayed: return domain::proof_replayed();
     case domain::pow_verdict::invalid: break;
   }
   return make_error(error_kind::forbidden, "pow_invalid", "验证无效，请重新验证 / verification failed, verify again");
@@ -100,9 +103,10 @@ net::awaitable<response> sign_up(call& c) {
     auto checked = domain::check_public_signup(ev ? &*ev : nullptr, in, domain::now_text());
     if (!checked) co_return error_response(c.req, checked.err());
   }
-  if (auto no = pow_refusal(c, *body)) co_return error_response(c.req, *no);
+  domain::spent_proof proof;
+  if (auto no = pow_refusal(c, *body, proof)) co_return error_response(c.req, *no);
   auto done = co_await commit_rule<domain::public_ticket>(
-      c.a.db, [&](domain::store& s) { return domain::public_sign_up(s, event_id, in); });
+      c.a.db, [&](domain::store& s) { return domain::public_sign_up(s, event_id, in, proof); });
   co_return ticket_answer(c, done, http::status::created);
 }
 

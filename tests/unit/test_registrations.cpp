@@ -1,11 +1,14 @@
-// Sign-ups against a real SQLite file: capacity, waitlist, promotion, duplicates, counts.
+// Sign-ups against a real database: capacity, waitlist, promotion, duplicates, counts, and
+// the public sign-up's proof of work spent with it.
 #include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "domain/events.hpp"
+#include "domain/public_signup.hpp"
 #include "domain/registrations.hpp"
+#include "domain/validate.hpp"
 #include "unit/domain_fixture.hpp"
 
 namespace d = qiandao::domain;
@@ -231,4 +234,67 @@ TEST_CASE("sign-ups are audited without the full phone number", "[registrations]
   CHECK(detail.find("138****5678") != std::string::npos);
   CHECK(detail.find("13812345678") == std::string::npos);
   CHECK(detail.find("张三明") == std::string::npos);
+}
+
+TEST_CASE("a proof of work pays for one public sign-up in the database and spent proofs leave once expired",
+          "[registrations][public]") {
+  // The writer's rule with the shared store, as on every instance: the guard in memory only
+  // sees its own process, so the database is what refuses a solution used elsewhere.
+  fixture f;
+  d::event_changes c;
+  c.title = "名医义诊进社区";
+  c.kind = "clinic";
+  c.starts_at = "2099-08-19T09:00:00+08:00";
+  c.ends_at = "2099-08-19T11:30:00+08:00";
+  c.capacity.emplace(1);
+  c.waitlist = false;
+  c.public_signup = true;
+  auto ev = f.job([&] { return d::create_event(f.s, f.admin, c); });
+  REQUIRE(ev.ok());
+  auto person = [](std::string const& name, std::string const& phone) {
+    return d::registration_input{name, phone, "", "", std::nullopt, std::nullopt, true};
+  };
+  auto now = d::now_seconds();
+  d::spent_proof proof{"0f1e2d3c4b5a69788796a5b4c3d2e1f0", now + 1200};
+  auto spent = [&] { return f.scalar("SELECT count(*) FROM spent_proofs WHERE expires_at > ?1", 0); };
+
+  // Refused for another reason (a bad phone): nothing is spent, the same proof still pays.
+  auto bad = f.job([&] { return d::public_sign_up(f.s, ev->id, person("王秀兰", "12345"), proof); });
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.err().code == "invalid");
+  CHECK(spent() == 0);
+  auto first = f.job([&] { return d::public_sign_up(f.s, ev->id, person("王秀兰", "13900001234"), proof); });
+  REQUIRE(first.ok());
+  CHECK(first->reg.source == "public");
+  CHECK(spent() == 1);
+
+  // The same proof again, for someone else: 403 pow_replayed, and no registration.
+  auto again = f.job([&] { return d::public_sign_up(f.s, ev->id, person("李建华", "13900005678"), proof); });
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.err().kind == d::error_kind::forbidden);
+  CHECK(again.err().code == "pow_replayed");
+  CHECK(f.scalar("SELECT count(*) FROM registrations WHERE event_id = ?1", ev->id) == 1);
+
+  // A sign-up refused after the spend (the event is full) rolls the spend back with it.
+  d::spent_proof other{"a1b2c3d4e5f60718293a4b5c6d7e8f90", now + 1200};
+  auto full = f.job([&] { return d::public_sign_up(f.s, ev->id, person("李建华", "13900005678"), other); });
+  REQUIRE_FALSE(full.ok());
+  CHECK(full.err().kind == d::error_kind::conflict);
+  CHECK(f.scalar("SELECT count(*) FROM spent_proofs WHERE nonce = 'a1b2c3d4e5f60718293a4b5c6d7e8f90' AND ?1 = ?1", 0) ==
+        0);
+
+  // A proof whose challenge has expired is dropped by the next spend (its signature alone
+  // refuses it from then on), and the live one stays.
+  auto spend = [&](std::string const& nonce, std::int64_t expires_at, std::int64_t at) {
+    qiandao::storage::transaction tx(f.s.db());
+    bool fresh = f.s.spend_proof(nonce, expires_at, at);
+    tx.commit();
+    return fresh;
+  };
+  CHECK(spend("00000000000000000000000000000001", now - 5, now - 10));
+  CHECK(spent() == 2);
+  CHECK(spend("00000000000000000000000000000002", now + 600, now));
+  CHECK(f.scalar("SELECT count(*) FROM spent_proofs WHERE nonce = '00000000000000000000000000000001' AND ?1 = ?1", 0) ==
+        0);
+  CHECK(spent() == 2);
 }
