@@ -28,6 +28,7 @@
 #include "domain/validate.hpp"
 #include "storage/sql.hpp"
 #include "storage/store.hpp"
+#include "support/altcha.hpp"
 #include "support/child_server.hpp"
 #include "support/door_load.hpp"
 #include "support/http_client.hpp"
@@ -224,13 +225,19 @@ struct board_watch {
   }
 };
 
+constexpr std::int64_t scale_pow_max = 1000;  // a cheap proof of work for the public sign-up
+
 struct instance {
   std::string url, log;
   unsigned short port;
   std::unique_ptr<child_server> proc;
   void start() {
+    // Instances behind one proxy share the proof of work's secret (QIANDAO_POW_SECRET, set
+    // in this process's environment, which the child inherits).
     proc = std::make_unique<child_server>(
-        url, log, std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(port), "--trusted-proxy", "127.0.0.1"});
+        url, log,
+        std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(port), "--trusted-proxy", "127.0.0.1",
+                                 "--pow-max-number", std::to_string(scale_pow_max)});
   }
 };
 
@@ -293,6 +300,7 @@ TEST_CASE("three instances behind nginx: kill -9 three times, nothing lost, ever
     }
   }
 
+  ::setenv("QIANDAO_POW_SECRET", "scale-test-shared-pow-secret", 1);
   std::vector<instance> inst(3);
   std::vector<unsigned short> ports;
   for (std::size_t i = 0; i < inst.size(); ++i) {
@@ -342,6 +350,31 @@ TEST_CASE("three instances behind nginx: kill -9 three times, nothing lost, ever
       http_client k(p);
       k.set_header("Authorization", "Bearer " + token);
       CHECK(k.post("/api/v1/checkins", {{"code", tickets[0].code}, {"nonce", new_nonce()}}).status == 401);
+    }
+
+    // A public sign-up's proof of work pays once, whichever instance it reaches: spent with
+    // the sign-up on instance 0, refused on 1 and 2, whose memory never saw it.
+    auto clinic = a.post("/api/v1/events", {{"title", "名医义诊进社区"},
+                                            {"kind", "clinic"},
+                                            {"starts_at", "2099-08-19T09:00:00+08:00"},
+                                            {"ends_at", "2099-08-19T11:30:00+08:00"},
+                                            {"public_signup", true}});
+    REQUIRE(clinic.status == 201);
+    auto signups = "/api/v1/public/events/" + std::to_string(clinic.json()["id"].get<std::int64_t>()) + "/signups";
+    http_client p0(ports[0]);
+    auto challenge = p0.get("/api/v1/public/challenge");
+    REQUIRE(challenge.status == 200);
+    auto altcha = solve_altcha(challenge.json(), scale_pow_max);
+    auto citizen = [&](std::string const& name, std::string const& phone) {
+      return json{{"name", name}, {"phone", phone}, {"consent", true}, {"altcha", altcha}, {"website", ""}};
+    };
+    CHECK(p0.post(signups, citizen("王秀兰", "13900001234")).status == 201);
+    for (std::size_t i = 1; i < ports.size(); ++i) {
+      http_client p(ports[i]);
+      auto replay = p.post(signups, citizen("李建华", "1390000567" + std::to_string(i)));
+      INFO("instance " << i << ": HTTP " << replay.status << " " << replay.body);
+      CHECK(replay.status == 403);
+      CHECK(replay.json()["error"]["code"] == "pow_replayed");
     }
 
     // The per-account sign-in limit holds whichever instance a guess reaches: five wrong

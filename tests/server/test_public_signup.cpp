@@ -1,16 +1,15 @@
 // The public's own sign-up (/s/): open events, sign-up with the staff rules, the ALTCHA
 // proof of work (solved here by brute force, as the widget does), "find my ticket", the
 // holder's cancel, and a flood that gets 429 while a kiosk keeps checking people in.
-#include <sodium.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <thread>
 
 #include "domain/public_guard.hpp"
 #include "domain/validate.hpp"
+#include "support/altcha.hpp"
 #include "support/expect.hpp"
 #include "support/test_db.hpp"
 #include "support/test_server.hpp"
@@ -46,28 +45,8 @@ json public_event(test_server& srv, json const& extra = json::object()) {
   return srv.create_event(fields);
 }
 
-std::string base64(std::string const& raw) {
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<unsigned char const*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-// Solves an ALTCHA v3 challenge the way the widget does: counters from 0 until
-// SHA-256(salt ‖ nonce ‖ counter) starts with keyPrefix; the payload the widget would send.
 std::string solve(json const& challenge, std::int64_t counter_offset = 0) {
-  auto const& p = challenge["parameters"];
-  for (std::uint32_t n = 0; n < test_pow_max; ++n) {
-    auto key = qiandao::domain::pow_derive(p["salt"], p["nonce"], n);
-    auto hex = qiandao::domain::to_hex(key);
-    if (hex.starts_with(p["keyPrefix"].get<std::string>())) {
-      json payload = {{"challenge", challenge},
-                      {"solution", {{"counter", n + counter_offset}, {"derivedKey", hex}, {"time", 12.5}}}};
-      return base64(payload.dump());
-    }
-  }
-  throw std::runtime_error("no solution below maxnumber");
+  return solve_altcha(challenge, test_pow_max, counter_offset);
 }
 
 std::string solved(http_client& c) { return solve(require_status(c.get("/api/v1/public/challenge"), 200)); }
