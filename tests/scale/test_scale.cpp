@@ -377,6 +377,26 @@ TEST_CASE("three instances behind nginx: kill -9 three times, nothing lost, ever
       CHECK(replay.json()["error"]["code"] == "pow_replayed");
     }
 
+    // nginx's own per-address sign-in limit answers in the API's error shape too: guesses at
+    // made-up accounts (so no instance's per-account limit answers first) until it trips.
+    {
+      http_client via_nginx(nginx.port);
+      int refused = 0;
+      for (int i = 0; i < 40 && refused == 0; ++i) {
+        auto r = via_nginx.post("/api/v1/login", {{"username", "nobody" + std::to_string(i)}, {"password", "wrong-password"}});
+        if (r.status == 429) {
+          ++refused;
+          INFO("HTTP 429 from nginx: " << r.body);
+          CHECK(r.header("Content-Type").value_or("").starts_with("application/json"));
+          CHECK(r.header("Retry-After").has_value());
+          CHECK(r.json()["error"]["code"] == "rate_limited");
+        } else {
+          CHECK(r.status == 401);
+        }
+      }
+      CHECK(refused == 1);
+    }
+
     // The per-account sign-in limit holds whichever instance a guess reaches: five wrong
     // passwords spread over the three, then even the right one waits, on any of them.
     for (int i = 0; i < 5; ++i) {
