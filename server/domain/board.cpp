@@ -114,31 +114,37 @@ bool board_shows_by_default(std::string const& status, std::string const& ends_a
   return status != "cancelled" && (ends_at.empty() || ends_at.substr(0, 10) >= today);
 }
 
+void count_in(board_totals& t, board_event const& e) {
+  t.registered += e.counts.registered;
+  t.waitlisted += e.counts.waitlisted;
+  t.checked_in += e.counts.checked_in;
+  if (e.clinic) t.served += e.clinic->served;
+}
+
 board_totals totals_over(std::vector<board_event> const& events) {
   board_totals t;
-  for (auto const& e : events) {
-    t.registered += e.counts.registered;
-    t.waitlisted += e.counts.waitlisted;
-    t.checked_in += e.counts.checked_in;
-    if (e.clinic) t.served += e.clinic->served;
-  }
+  for (auto const& e : events) count_in(t, e);
   return t;
 }
 
 public_board load_public_board(store& s) {
   auto const now = now_seconds();
-  public_board b{s.get_programme(), board_today(), {}, {}, {}};
+  public_board b{{}, board_today(), {}, {}, {}};
   std::set<id_t> shown;
-  for (auto const& e : s.list_events()) {
-    if (!board_shows_by_default(e.status, e.ends_at, b.today)) continue;
-    shown.insert(e.id);
-    b.events.push_back(figures_row(s, e));
-  }
-  b.totals = totals_over(b.events);
-  auto const from = history_from(now);
   std::map<std::string, std::int64_t> per_minute;  // "YYYY-MM-DDTHH:MM" → check-ins
-  for (auto const& m : s.checkins_per_minute(from, 0))
-    if (shown.contains(m.event_id)) per_minute[m.minute] += m.count;
+  // One commit for all of it: the counts and the chart agree (each statement would otherwise
+  // see its own on PostgreSQL).
+  s.consistently([&] {
+    b.prog = s.get_programme();
+    for (auto const& e : s.list_events()) {
+      if (!board_shows_by_default(e.status, e.ends_at, b.today)) continue;
+      shown.insert(e.id);
+      b.events.push_back(figures_row(s, e));
+    }
+    for (auto const& m : s.checkins_per_minute(history_from(now), 0))
+      if (shown.contains(m.event_id)) per_minute[m.minute] += m.count;
+  });
+  b.totals = totals_over(b.events);
   for (int back = board_history_minutes - 1; back >= 0; --back) {
     auto minute = format_time(now - 60 * back).substr(0, 16);
     auto it = per_minute.find(minute);

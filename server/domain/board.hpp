@@ -50,6 +50,8 @@ bool board_shows_by_default(std::string const& status, std::string const& ends_a
 struct board_totals {
   std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
 };
+// Adds one event's figures (a clinic's served count too) to `t`.
+void count_in(board_totals& t, board_event const& e);
 board_totals totals_over(std::vector<board_event> const& events);
 
 // Check-ins in one minute of the chart's window, over every event shown.

@@ -90,14 +90,7 @@ net::awaitable<response> board(call& c) {
   auto b = domain::load_board(*c.a.db.read(), 20);
   if (!ids->empty()) b = domain::select_board(std::move(b), *ids);
   json events = json::array(), recent = json::array(), history = json::array();
-  std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
-  for (auto const& e : b.events) {
-    events.push_back(to_json(e));
-    registered += e.counts.registered;
-    waitlisted += e.counts.waitlisted;
-    checked_in += e.counts.checked_in;
-    if (e.clinic) served += e.clinic->served;
-  }
+  for (auto const& e : b.events) events.push_back(to_json(e));
   for (auto const& r : b.recent) recent.push_back(to_json(r));
   for (auto const& m : b.history) history.push_back(to_json(m));
   co_return json_response(
@@ -105,8 +98,7 @@ net::awaitable<response> board(call& c) {
       {{"type", "snapshot"},
        {"programme", {{"title", b.prog.title}, {"theme", b.prog.theme}}},
        {"events", events},
-       {"totals", {{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in},
-                   {"served", served}}},
+       {"totals", to_json(domain::totals_over(b.events))},
        {"recent", recent},
        {"history", history},
        {"today", domain::board_today()}});

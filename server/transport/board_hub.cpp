@@ -12,6 +12,13 @@ namespace qiandao::transport {
 
 namespace {
 
+// Totals over every event the hub holds, as every board frame carries them.
+json totals_of(std::map<domain::id_t, domain::board_event> const& events) {
+  domain::board_totals t;
+  for (auto const& [id, e] : events) domain::count_in(t, e);
+  return to_json(t);
+}
+
 // The body after the per-connection "{"seq":N," prefix.
 std::shared_ptr<std::string const> body_of(json const& j) {
   std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -230,19 +237,6 @@ void board_hub::maybe_flush() {
   flush();
 }
 
-std::string board_hub::totals_json() const {
-  std::int64_t registered = 0, waitlisted = 0, checked_in = 0, served = 0;
-  for (auto const& [id, e] : events_) {
-    registered += e.counts.registered;
-    waitlisted += e.counts.waitlisted;
-    checked_in += e.counts.checked_in;
-    if (e.clinic) served += e.clinic->served;
-  }
-  return json{{"registered", registered}, {"waitlisted", waitlisted}, {"checked_in", checked_in},
-              {"served", served}}
-      .dump();
-}
-
 void board_hub::flush() {
   if (pending_events_.empty() && pending_recent_.empty() && !pending_programme_ && pending_undone_.empty() &&
       pending_minutes_.empty())
@@ -284,7 +278,7 @@ void board_hub::flush() {
     j["undone"] = json::array();
     for (auto const& c : pending_undone_) j["undone"].push_back(undone_json(c));
   }
-  j["totals"] = json::parse(totals_json());
+  j["totals"] = totals_of(events_);
   // Lets a client measure commit-to-screen latency exactly (same machine clock).
   j["committed_at_us"] = pending_since_us_;
   pending_since_us_ = 0;
@@ -333,7 +327,7 @@ board_frame board_hub::snapshot() {
               {"recent", json::array()}};
     for (auto const& [id, e] : events_) j["events"].push_back(to_json(e));
     for (auto const& c : recent_) j["recent"].push_back(to_json(c));
-    j["totals"] = json::parse(totals_json());
+    j["totals"] = totals_of(events_);
     std::vector<domain::board_minute> history;
     for (auto const& [id, per_event] : minutes_)
       for (auto const& [minute, n] : per_event) history.push_back({id, minute, n});

@@ -90,7 +90,6 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void flush();
   void sweep();
   board_frame snapshot();
-  std::string totals_json() const;
   void count_minute(domain::board_checkin const& c, std::int64_t by);
 
   executor_type ex_;

@@ -387,6 +387,11 @@ json to_json(domain::tally_counts const& c) {
 }
 
 
+json to_json(domain::board_totals const& t) {
+  return {{"registered", t.registered}, {"waitlisted", t.waitlisted}, {"checked_in", t.checked_in},
+          {"served", t.served}};
+}
+
 json to_json(domain::board_event const& e) {
   json j = {{"id", e.id},
           {"title", e.title},

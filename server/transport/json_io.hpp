@@ -40,6 +40,7 @@ json to_json(domain::unit const& u);
 json to_json(domain::tally const& t);
 // The board's event row and check-in line (already masked by the store).
 json to_json(domain::board_event const& e);
+json to_json(domain::board_totals const& t);  // {registered, waitlisted, checked_in, served}
 json to_json(domain::board_checkin const& c);
 json to_json(domain::tally_counts const& c);
 json to_json(domain::programme const& p);

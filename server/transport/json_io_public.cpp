@@ -115,12 +115,12 @@ json public_board_json(domain::public_board const& b) {
     events.push_back(std::move(row));
   }
   for (auto const& m : b.per_minute) per_minute.push_back({{"minute", m.minute}, {"count", m.count}});
-  auto const& t = b.totals;
+  json totals = to_json(b.totals);
+  totals["rate"] = rate_json(b.totals.checked_in, b.totals.registered);
   return {{"programme", to_json(b.prog)},
           {"today", b.today},
           {"events", std::move(events)},
-          {"totals", {{"registered", t.registered}, {"waitlisted", t.waitlisted}, {"checked_in", t.checked_in},
-                      {"served", t.served}, {"rate", rate_json(t.checked_in, t.registered)}}},
+          {"totals", std::move(totals)},
           {"per_minute", std::move(per_minute)}};
 }
 
