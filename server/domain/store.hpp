@@ -116,7 +116,7 @@ class registration_repository {
                                                          int limit) = 0;
   virtual registration_page search_registrations(registration_query const& q) = 0;
   // Moves a registration from one status to another; false when it is no longer in `from`
-  // (another request changed it first).
+  // or is checked in (another request, perhaps on another instance, changed it first).
   [[nodiscard]] virtual bool change_registration_status(id_t id, std::string const& from, std::string const& to) = 0;
   virtual std::optional<registration> oldest_waitlisted(id_t event_id) = 0;
   // Staff edits (issue 11): name, phone, organization, unit, category, ID number; the code,
@@ -131,7 +131,9 @@ class registration_repository {
 class checkin_repository {
  public:
   virtual ~checkin_repository() = default;
-  // Inserts the live check-in unless there is one already; then empty.
+  // Inserts the live check-in unless there is one already; then empty. Stamps the
+  // registration only while it is confirmed: cancelled meanwhile (another instance), it
+  // throws a storage error that retries the batch.
   virtual std::optional<id_t> insert_checkin(id_t registration_id, id_t event_id, std::string const& at,
                                              std::string const& method, std::string const& actor) = 0;
   virtual std::optional<checkin_row> find_checkin(id_t id) = 0;

@@ -8,6 +8,12 @@ namespace qiandao::storage {
 
 namespace {
 
+// The registration was cancelled (on another instance) after the check-in read it: the
+// batch runs again and the check-in, reading it anew, answers "cancelled".
+db_error changed_meanwhile() {
+  return db_error(db_error::kind::retry, "40001", "the registration changed while it was being checked in");
+}
+
 // One live check-in per registration (a partial unique index): a second one inserts nothing.
 constexpr char const* insert_checkin_sql =
     "INSERT INTO checkins (registration_id, event_id, at, method, actor) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -150,7 +156,11 @@ domain::registration_page sql_store::search_registrations(domain::registration_q
 }
 
 bool sql_store::change_registration_status(id_t id, std::string const& from, std::string const& to) {
-  return inserted_id(c_.prepare("UPDATE registrations SET status = ?3 WHERE id = ?1 AND status = ?2 RETURNING id")
+  // `checked_in_at IS NULL`: a check-in committed on another instance since the caller read
+  // the row must stop a cancel (under READ COMMITTED PostgreSQL re-checks this on the row
+  // that check-in left).
+  return inserted_id(c_.prepare("UPDATE registrations SET status = ?3 WHERE id = ?1 AND status = ?2 "
+                                "AND checked_in_at IS NULL RETURNING id")
                          .bind(1, id)
                          .bind(2, from)
                          .bind(3, to))
@@ -184,13 +194,15 @@ std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_i
     c_.prepare("UPDATE events SET checked_in_count = checked_in_count + 1, door_rev = door_rev + 1 WHERE id = ?1")
         .bind(1, event_id)
         .run();
-    c_.prepare(
-          "UPDATE registrations SET checked_in_at = ?2, door_rev = (SELECT door_rev FROM events WHERE id = ?3) "
-          "WHERE id = ?1")
-        .bind(1, registration_id)
-        .bind(2, at)
-        .bind(3, event_id)
-        .run();
+    auto stamped =
+        c_.prepare(
+              "UPDATE registrations SET checked_in_at = ?2, door_rev = (SELECT door_rev FROM events WHERE id = ?3) "
+              "WHERE id = ?1 AND status = 'confirmed'")
+            .bind(1, registration_id)
+            .bind(2, at)
+            .bind(3, event_id)
+            .run();
+    if (stamped == 0) throw changed_meanwhile();
     counted(event_id, 0, 0, 1);
     return id;
   }
@@ -199,10 +211,11 @@ std::optional<id_t> sql_store::insert_checkin(id_t registration_id, id_t event_i
   s.bind(1, registration_id).bind(2, event_id).bind(3, at).bind(4, method).bind(5, actor);
   auto id = inserted_id(s);
   if (!id) return std::nullopt;
-  c_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1")
-      .bind(1, registration_id)
-      .bind(2, at)
-      .run();
+  auto stamped = c_.prepare("UPDATE registrations SET checked_in_at = ?2 WHERE id = ?1 AND status = 'confirmed'")
+                     .bind(1, registration_id)
+                     .bind(2, at)
+                     .run();
+  if (stamped == 0) throw changed_meanwhile();
   adjust_counts(event_id, 0, 0, 1);
   return id;
 }

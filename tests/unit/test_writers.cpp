@@ -149,6 +149,60 @@ TEST_CASE("three writers: one ticket scanned through all three with their own no
   CHECK(f.require_counts_match(event).checked_in == 20);
 }
 
+TEST_CASE("three writers: a cancel and a check-in of the same ticket race and exactly one of them wins", "[writers]") {
+  // Each reads the registration before the other commits, as two instances do under READ
+  // COMMITTED: the cancel's status change must still refuse a ticket checked in meanwhile,
+  // and the check-in must not stamp a ticket cancelled meanwhile.
+  three_writers f;
+  auto event = f.make_event(std::nullopt, false);
+  std::vector<d::registration> regs;
+  for (int i = 0; i < 60; ++i) regs.push_back(f.signed_up(event, phone_of(i)));
+  std::vector<std::future<std::optional<d::result<d::registration>>>> cancels;
+  std::vector<std::future<std::optional<d::result<d::checkin_answer>>>> scans;
+  for (std::size_t i = 0; i < regs.size(); ++i) {
+    d::id_t id = regs[i].id;
+    d::checkin_request req;
+    req.nonce = "door-race-" + std::to_string(i) + "-nonce";
+    req.code = regs[i].code;
+    // Alternate which goes first into its queue, and spread them over the writers.
+    auto cancel = [&] {
+      cancels.push_back(submit<d::registration>(f.w(i), [&f, id](d::store& s) { return d::cancel_registration(s, f.admin, id); }));
+    };
+    auto scan = [&] {
+      scans.push_back(submit<d::checkin_answer>(f.w(i + 1), [&f, req](d::store& s) { return d::check_in(s, f.admin, req); }));
+    };
+    if (i % 2 == 0) { cancel(); scan(); } else { scan(); cancel(); }
+  }
+  int cancelled = 0, checked_in = 0;
+  for (std::size_t i = 0; i < regs.size(); ++i) {
+    auto c = cancels[i].get();
+    auto k = scans[i].get();
+    REQUIRE(c);
+    REQUIRE(k);
+    INFO("ticket " << i << ": scan " << (k->ok() ? d::outcome_name(k->value().result) : k->err().code));
+    REQUIRE(k->ok());
+    bool cancel_won = c->ok();
+    bool scan_won = k->value().first;
+    INFO("ticket " << i << ": cancel " << (cancel_won ? "ok" : c->err().code) << ", scan "
+                   << d::outcome_name(k->value().result));
+    CHECK(cancel_won != scan_won);
+    if (cancel_won) CHECK(k->value().result == d::checkin_answer::outcome::cancelled);
+    else CHECK(c->err().code == "checked_in");
+    cancelled += cancel_won;
+    checked_in += scan_won;
+  }
+  CHECK(cancelled + checked_in == 60);
+  CHECK(f.scalar("SELECT count(*) FROM registrations r JOIN checkins c ON c.registration_id = r.id "
+                 "AND c.undone_at IS NULL WHERE r.status = 'cancelled' AND r.event_id = ?1",
+                 event) == 0);
+  CHECK(f.scalar("SELECT count(*) FROM registrations WHERE status = 'cancelled' AND checked_in_at IS NOT NULL "
+                 "AND event_id = ?1",
+                 event) == 0);
+  auto counts = f.require_counts_match(event);
+  CHECK(counts.checked_in == checked_in);
+  CHECK(counts.registered == 60 - cancelled);
+}
+
 TEST_CASE("three writers: cancellations and their promotions race without giving a seat twice", "[writers]") {
   three_writers f;
   auto event = f.make_event(10, true);
