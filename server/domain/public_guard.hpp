@@ -2,7 +2,9 @@
 // What holds back abuse of the public sign-up (/s/) with no outside service: counters per
 // address and per phone number, and an ALTCHA v3 proof-of-work challenge that this server
 // issues, signs and verifies itself. Both live in memory and are checked before any
-// database work, so a flood is refused without ever reaching the writer the kiosks use.
+// database work, so a flood is refused without ever reaching the writer the kiosks use. A
+// verified solution is then spent in the database with the sign-up it pays for
+// (public_signup.hpp), which is what refuses it on other instances and after a restart.
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -77,7 +79,8 @@ class pow_guard {
 
   [[nodiscard]] pow_challenge issue(std::int64_t now_unix) const;
   // Verifies the signature, the expiry and the work, then remembers the challenge until it
-  // expires so the same solution is refused the second time.
+  // expires so the same solution is refused the second time by this process, before any
+  // database work.
   [[nodiscard]] pow_verdict redeem(pow_solution const& s, std::int64_t now_unix);
 
  private:
