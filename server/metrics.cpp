@@ -84,6 +84,9 @@ std::string metrics::render() const {
           rereads_.load());
   counter("qiandao_board_resyncs_total", "Full board rebuilds with a fresh snapshot to every board.",
           resyncs_.load());
+  counter("qiandao_board_backlog_drops_total",
+          "Boards that fell behind (backlog past 256 KiB or 3 s) and were given a fresh snapshot.",
+          backlog_drops_.load());
   counter("qiandao_listener_reconnects_total", "Times the LISTEN connection was made again after a loss.",
           listener_reconnects_.load());
   return o.str();

@@ -29,6 +29,9 @@ class metrics {
   void doorbell_received() { doorbells_received_.fetch_add(1, std::memory_order_relaxed); }
   void board_reread() { rereads_.fetch_add(1, std::memory_order_relaxed); }
   void board_resync() { resyncs_.fetch_add(1, std::memory_order_relaxed); }
+  // A board fell behind its backlog bound (bytes or age): its backlog was dropped and a
+  // fresh snapshot handed to it.
+  void board_backlog_dropped() { backlog_drops_.fetch_add(1, std::memory_order_relaxed); }
   void listener_reconnect() { listener_reconnects_.fetch_add(1, std::memory_order_relaxed); }
 
   [[nodiscard]] std::string render() const;
@@ -57,7 +60,7 @@ class metrics {
   std::atomic<std::uint64_t> storage_failures_{0};
   std::atomic<std::uint64_t> wal_flushes_{0};
   std::atomic<std::uint64_t> doorbells_sent_{0}, doorbells_received_{0}, rereads_{0}, resyncs_{0},
-      listener_reconnects_{0};
+      listener_reconnects_{0}, backlog_drops_{0};
   mutable std::mutex errors_mutex_;
   std::map<std::string, std::uint64_t> database_errors_;
 };

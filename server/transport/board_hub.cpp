@@ -379,7 +379,9 @@ void board_hub::leave(board_subscriber* s) {
 
 void board_hub::send_snapshot(std::shared_ptr<board_subscriber> s) {
   net::post(ex_, [self = shared_from_this(), s = std::move(s)] {
-    if (self->sessions_.contains(s)) s->deliver(self->snapshot());
+    if (!self->sessions_.contains(s)) return;
+    s->deliver(self->snapshot());
+    self->metrics_.board_backlog_dropped();
   });
 }
 

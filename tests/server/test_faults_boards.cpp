@@ -164,8 +164,15 @@ TEST_CASE("stalled boards are dropped to a snapshot or closed while healthy boar
 
   // Three stalled boards read again once their oldest waiting frame is past the backlog's
   // age bound (3 s, checked by the once-a-second sweep): they get a fresh snapshot (their
-  // backlog was dropped) and end at the exact counts, or the server has closed them.
+  // backlog was dropped) and end at the exact counts, or the server has closed them. They
+  // resume once the server says every stalled board got its fresh snapshot (at the earliest
+  // 5 s after the load began; at the latest before the 10 s write deadline that closes them):
+  // on a loaded machine the sweep that drops a backlog can come later than 5 s.
   std::this_thread::sleep_until(load_began + 5s);
+  auto drops = [&] { return metric_value(srv.client().get("/metrics").body, "qiandao_board_backlog_drops_total"); };
+  while (drops() < stalled_boards && std::chrono::steady_clock::now() < stalled_since + 9s)
+    std::this_thread::sleep_for(50ms);
+  INFO("backlogs dropped before the boards resumed: " << drops());
   for (std::size_t i = 0; i < resumed_boards; ++i) {
     board_log log;
     follow(stalled[i], log, final_state, 5s);
