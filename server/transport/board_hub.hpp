@@ -67,6 +67,8 @@ class board_hub : public std::enable_shared_from_this<board_hub> {
   void reread_on_join(std::function<void(std::uint64_t)> ask) { ask_reread_ = std::move(ask); }
   void join(std::shared_ptr<board_subscriber> s);
   void leave(board_subscriber* s);
+  // A fresh snapshot for a board whose backlog was dropped (it fell behind); counted in
+  // /metrics as qiandao_board_backlog_drops_total.
   void send_snapshot(std::shared_ptr<board_subscriber> s);
   void shutdown();
   // Boards connected now (any thread): shutdown waits for them to take their close frame.
