@@ -377,6 +377,26 @@ TEST_CASE("three instances behind nginx: kill -9 three times, nothing lost, ever
       CHECK(replay.json()["error"]["code"] == "pow_replayed");
     }
 
+    // nginx bounds sign-ups per address over all instances: 20 at once and then one a
+    // minute, so the 22nd in a row is refused there (the instances, 20 an hour each, would
+    // let through 60). Bodies without a proof of work: the instances answer those 403.
+    {
+      http_client via_nginx(nginx.port);
+      int first_refused = 0;
+      for (int i = 1; i <= 30 && first_refused == 0; ++i) {
+        auto phone = "1390001" + std::to_string(1000 + i);  // each its own: no phone limit trips
+        auto r = via_nginx.post(signups, json{{"name", "赵敏"}, {"phone", phone}, {"consent", true}});
+        INFO("sign-up " << i << " through nginx: HTTP " << r.status << " " << r.body);
+        if (r.status == 429) {
+          first_refused = i;
+          CHECK(r.json()["error"]["code"] == "rate_limited");
+        } else {
+          CHECK(r.status == 403);
+        }
+      }
+      CHECK(first_refused == 22);
+    }
+
     // nginx's own per-address sign-in limit answers in the API's error shape too: guesses at
     // made-up accounts (so no instance's per-account limit answers first) until it trips.
     {
