@@ -78,10 +78,16 @@ constexpr serve_flag serve_flags[] = {
     {"--board-interval-ms", k::value,
      [](config& c, str n, str v) { c.board_interval_ms = to_int(n, v, 0, 10000); }},
     {"--max-batch", k::value, [](config& c, str n, str v) { c.max_batch = to_size(n, v, 1, 4096); }},
+    {"--max-queue", k::value, [](config& c, str n, str v) { c.max_queue = to_size(n, v, 1, 1000000); }},
     {"--max-connections", k::value,
      [](config& c, str n, str v) { c.max_connections = to_size(n, v, 1, 1000000); }},
+    {"--session-hours", k::value, [](config& c, str n, str v) { c.session_hours = to_int(n, v, 1, 720); }},
     {"--pow-max-number", k::value,
      [](config& c, str n, str v) { c.pow_max_number = to_int(n, v, 10, 100000000); }},
+    {"--public-signups-per-address", k::value,
+     [](config& c, str n, str v) { c.public_signups_per_address = to_int(n, v, 1, 1000000); }},
+    {"--public-requests-per-address", k::value,
+     [](config& c, str n, str v) { c.public_requests_per_address = to_int(n, v, 1, 10000000); }},
     {"--trusted-proxy", k::list, nullptr, &config::trusted_proxies},
 };
 

@@ -32,7 +32,10 @@ constexpr char const* usage = R"(qiandao — 签到: registration, check-in and 
 
   qiandao serve [--config FILE] [--db FILE] [--listen HOST:PORT] [--demo] [--web-root DIR]
                 [--threads N] [--allow-origin ORIGIN] [--board-token TOKEN]
-                [--tls-cert PEM --tls-key PEM] [--max-batch N]
+                [--tls-cert PEM --tls-key PEM] [--trusted-proxy ADDR] [--board-interval-ms MS]
+                [--max-batch N] [--max-queue N] [--max-connections N] [--session-hours H]
+                [--pow-max-number N] [--public-signups-per-address N]
+                [--public-requests-per-address N]
                 (--config FILE, or $QIANDAO_CONFIG: `key = value` lines, one key per flag
                  without its "--"; flags on the command line win)
   qiandao user add NAME --role admin|staff|judge [--db FILE]   (password from a prompt or stdin)

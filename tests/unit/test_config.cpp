@@ -63,7 +63,11 @@ TEST_CASE("a config file sets what the serve flags set", "[config]") {
                          "allow-origin = https://a.example, https://b.example\n"
                          "allow-origin = https://c.example\n"
                          "trusted-proxy = 127.0.0.1\n"
-                         "max-connections = 20000\n");
+                         "max-connections = 20000\n"
+                         "session-hours = 16\n"
+                         "max-queue = 20000\n"
+                         "public-signups-per-address = 500\n"
+                         "public-requests-per-address = 5000\n");
   config c = read_config_file(path);
   CHECK(c.db_path == "/var/lib/qiandao/qiandao.db");
   CHECK(c.listen_host == "0.0.0.0");
@@ -75,6 +79,10 @@ TEST_CASE("a config file sets what the serve flags set", "[config]") {
   CHECK(c.trusted_proxies == std::vector<std::string>{"127.0.0.1"});
   CHECK(c.max_connections == 20000);
   CHECK(c.max_batch == config{}.max_batch);
+  CHECK(c.session_hours == 16);
+  CHECK(c.max_queue == 20000);
+  CHECK(c.public_signups_per_address == 500);
+  CHECK(c.public_requests_per_address == 5000);
 }
 
 TEST_CASE("flags on the command line win over the config file", "[config]") {
@@ -120,6 +128,9 @@ TEST_CASE("a bad config line is refused with the file and its line", "[config]")
   CHECK(error_of("listen 0.0.0.0:80\n") == "1: expected `key = value`");
   CHECK(error_of("listen = 8080\n") == "1: listen expects HOST:PORT");
   CHECK(error_of("demo = maybe\n") == "1: demo expects true or false");
+  CHECK(error_of("session-hours = 0\n") == "1: session-hours expects a number from 1 to 720");
+  CHECK(error_of("public-signups-per-address = -1\n") ==
+        "1: public-signups-per-address expects a number from 1 to 1000000");
   CHECK(error_of("board-token =   # later\n") ==
         "1: board-token needs a value (comment the line out to keep the default)");
   CHECK(error_of("db = a.db\ndb = b.db\n") == "2: db is already set on line 1");
@@ -168,4 +179,8 @@ TEST_CASE("the packaged config file has every serve flag and valid commented def
   CHECK(all.max_batch == defaults.max_batch);
   CHECK(all.max_connections == defaults.max_connections);
   CHECK(all.pow_max_number == defaults.pow_max_number);
+  CHECK(all.max_queue == defaults.max_queue);
+  CHECK(all.session_hours == defaults.session_hours);
+  CHECK(all.public_signups_per_address == defaults.public_signups_per_address);
+  CHECK(all.public_requests_per_address == defaults.public_requests_per_address);
 }
