@@ -58,9 +58,10 @@ step() {
   [[ $rc == 0 ]] || say "!! step failed (exit $rc): $*"
 }
 
-free_port() {
+free_port() {  # [PORT…]: ports already taken but not yet listening
   local p
   for p in $(seq 18080 18180); do
+    [[ " $* " == *" $p "* ]] && continue
     ss -ltnH "sport = :$p" | grep -q . || { echo "$p"; return; }
   done
   echo "bench: no free port in 18080-18180" >&2

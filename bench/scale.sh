@@ -157,6 +157,7 @@ single_instance() {
 
 PORTS=()
 NGINX_PORT=""
+NGINX_REF_PORT=""
 
 wait_healthy() {
   local port=$1 i
@@ -189,6 +190,7 @@ start_nginx() {
   local dir=$WORK/nginx site
   mkdir -p "$dir/cache"
   NGINX_PORT=$(free_port)
+  NGINX_REF_PORT=$(free_port "$NGINX_PORT")
   site=$(sed -e "s/127\.0\.0\.1:8081/127.0.0.1:${PORTS[0]}/; s/127\.0\.0\.1:8082/127.0.0.1:${PORTS[1]}/" \
              -e "s/127\.0\.0\.1:8083/127.0.0.1:${PORTS[2]}/" \
              -e "s|listen 80;|listen 127.0.0.1:$NGINX_PORT;|; /listen \[::\]:80;/d" \
@@ -206,14 +208,31 @@ worker_rlimit_nofile $(ulimit -Hn);
 events { worker_connections 8192; }
 http {
   access_log off;
+  # As Debian's stock /etc/nginx/nginx.conf, which deploy/nginx/qiandao.conf is included from.
+  sendfile on;
+  tcp_nopush on;
   # The load client keeps its connections for the whole run (nginx closes one after 1,000
   # requests by default, which the client counts as an error and does not reopen).
   keepalive_requests 1000000;
 $(nginx_temp_paths "$dir")
   include $dir/site.conf;
+  # The public snapshot's ceiling on this machine: the same bytes as a plain file, its
+  # descriptor kept open (written by public_snapshot before its load).
+  server {
+    listen 127.0.0.1:$NGINX_REF_PORT;
+    open_file_cache max=16 inactive=60s;
+    open_file_cache_valid 60s;
+    location = /public-copy.json {
+      root $dir;
+      default_type application/json;
+      add_header Cache-Control "public, max-age=1";
+    }
+  }
 }
 EOF
-  nginx -t -q -p "$dir" -c "$dir/nginx.conf" 2>&1 | tee -a "$LOG"
+  if ! nginx -t -q -p "$dir" -c "$dir/nginx.conf" >>"$LOG" 2>&1; then
+    say "!! nginx refused its configuration:"; tail -n 3 "$LOG"; return 1
+  fi
   nginx -p "$dir" -c "$dir/nginx.conf"
   local i
   for i in $(seq 50); do
@@ -256,6 +275,11 @@ public_snapshot() {
   curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/board/public"  # fills the cache
   echo "one answer: $(curl -fsS -D - -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/board/public" |
     grep -iE '^(x-cache-status|cache-control|etag|content-length):' | tr -d '\r' | paste -sd';')"
+  # The reference first: the same bytes from a file, same client, connections and rate.
+  curl -fsS -o "$WORK/nginx/public-copy.json" "http://127.0.0.1:$NGINX_PORT/api/v1/board/public"
+  echo "the same bytes from a file: $(wc -c <"$WORK/nginx/public-copy.json") bytes on port $NGINX_REF_PORT"
+  "$TOOLS/checkin_load" fixed "$NGINX_REF_PORT" --path /public-copy.json --levels "$PUBLIC_CONNS" \
+    --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --threads "$PUBLIC_THREADS" --tag public_file --pids "$(nginx_workers)"
   local before after t0 t1
   before=$(origin_public)
   t0=$(date +%s.%N)
