@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libboost1.81-dev libsqlite3-dev libpq-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev libssl-dev libxlsxwriter-dev
+  libboost1.81-dev libsqlite3-dev libpq-dev nlohmann-json3-dev catch2 libsodium-dev libqrencode-dev libssl-dev libxlsxwriter-dev zlib1g-dev
   sqlite3
   # `cpack -G DEB` (README "Install at a venue"): dpkg-shlibdeps declares the libraries the
   # binary links, and CPack finds the binaries with `file`.

@@ -1,6 +1,9 @@
 #include "transport/public_board_cache.hpp"
 
 #include <sodium.h>
+#include <zlib.h>
+
+#include <stdexcept>
 
 #include "domain/board.hpp"
 #include "domain/validate.hpp"
@@ -19,6 +22,23 @@ std::string etag_of(std::string const& body) {
   return "\"" + std::string(hex) + "\"";
 }
 
+// RFC 1952 gzip of the whole body at once (a few KiB, once per change of the figures).
+std::string gzip_of(std::string const& body) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("deflateInit2 failed");
+  std::string out(deflateBound(&z, static_cast<uLong>(body.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  z.avail_in = static_cast<uInt>(body.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
+  return out;
+}
+
 // Figures unchanged since the previous read keep its bytes, generated_at included: its ETag
 // stays valid, so a viewer polling with If-None-Match gets 304 until a figure changes (or the
 // chart's minute rolls on).
@@ -33,6 +53,8 @@ std::shared_ptr<public_board_body const> read_body(domain::database& db, public_
     j["generated_at"] = domain::now_text();
     next.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
     next.etag = etag_of(next.body);
+    next.gzip = gzip_of(next.body);
+    next.gzip_etag = next.etag.substr(0, next.etag.size() - 1) + "-gz\"";
     next.figures = std::move(figures);
   }
   next.read_at = started;

@@ -16,6 +16,10 @@ namespace qiandao::transport {
 struct public_board_body {
   std::string body;  // the JSON sent
   std::string etag;  // strong: "\"" + 32 hex digits of BLAKE2b-128(body) + "\""
+  // The same JSON gzip-compressed, made once per change, for viewers that accept it; its
+  // ETag is the JSON's with "-gz" before the closing quote (another representation).
+  std::string gzip;
+  std::string gzip_etag;
   std::string figures;  // the body without generated_at: whether anything has changed
   std::chrono::steady_clock::time_point read_at;  // when the read began
 };

@@ -417,6 +417,33 @@ TEST_CASE("three instances behind nginx: kill -9 three times, nothing lost, ever
       CHECK(refused == 1);
     }
 
+    // The public board through nginx's micro-cache: two entries (gzip for those who take it,
+    // whatever their exact Accept-Encoding, and the JSON for the rest), each served from the
+    // cache on the next request, the gzip one a fraction of the size.
+    {
+      http_client via_nginx(nginx.port);
+      auto plain = via_nginx.get("/api/v1/board/public", {{"Accept-Encoding", "identity"}});
+      REQUIRE(plain.status == 200);
+      CHECK_FALSE(plain.header("Content-Encoding"));
+      auto gz = via_nginx.get("/api/v1/board/public", {{"Accept-Encoding", "gzip, deflate, br"}});
+      REQUIRE(gz.status == 200);
+      CHECK(gz.header("Content-Encoding") == "gzip");
+      CHECK(gz.header("ETag").value_or("").ends_with("-gz\""));
+      CHECK(gz.body.size() * 3 < plain.body.size());
+      // From the entry (HIT, or STALE/UPDATING if its second ran out meanwhile), not MISS.
+      auto from_cache = [](http_response const& r) {
+        auto st = r.header("X-Cache-Status").value_or("");
+        return st == "HIT" || st == "STALE" || st == "UPDATING";
+      };
+      auto hit = via_nginx.get("/api/v1/board/public", {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+      CHECK(from_cache(hit));
+      CHECK(hit.body == gz.body);
+      auto refused = via_nginx.get("/api/v1/board/public", {{"Accept-Encoding", "gzip;q=0"}});
+      CHECK(from_cache(refused));
+      CHECK_FALSE(refused.header("Content-Encoding"));
+      CHECK(refused.body == plain.body);
+    }
+
     // The per-account sign-in limit holds whichever instance a guess reaches: five wrong
     // passwords spread over the three, then even the right one waits, on any of them.
     for (int i = 0; i < 5; ++i) {

@@ -3,6 +3,8 @@
 // per-person rows); the figures of the events a board shows by default, totals and the
 // per-minute chart; the same bytes and ETag for every viewer within a second; 304 for a
 // viewer who has them; Cache-Control for a shared cache; open whatever the board token.
+#include <zlib.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <numeric>
@@ -46,6 +48,21 @@ std::int64_t chart_total(json const& body) {
   std::int64_t n = 0;
   for (auto const& m : body["per_minute"]) n += m["count"].get<std::int64_t>();
   return n;
+}
+
+std::string gunzip(std::string const& in) {
+  z_stream z{};
+  REQUIRE(inflateInit2(&z, 15 + 16) == Z_OK);
+  std::string out(64 * 1024, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  REQUIRE(rc == Z_STREAM_END);
+  return out;
 }
 
 // Two reads a test compares must not straddle a minute: the chart's window moves on then.
@@ -216,6 +233,54 @@ TEST_CASE("the public board: the same bytes within a second, 304, and a check-in
   if (std::chrono::steady_clock::now() - seen_at < 800ms) {
     CHECK(cached.body == fresh.body);
     CHECK(cached.header("ETag") == fresh.header("ETag"));
+  }
+}
+
+TEST_CASE("the public board is gzip-compressed for a viewer that accepts it with its own ETag and 304",
+          "[board][public]") {
+  test_server srv;
+  auto id = id_of(today_event(srv, {{"title", "健康知识汇·科普智慧堂"}, {"kind", "lecture"}}));
+  check_in(srv, srv.register_person(id, chinese_name(0), test_phone(0)));
+  clear_of_minute_turn();
+
+  auto plain = srv.client().get(path);
+  REQUIRE(plain.status == 200);
+  CHECK_FALSE(plain.header("Content-Encoding"));
+  CHECK(plain.header("Vary") == "Accept-Encoding");
+  auto const plain_etag = plain.header("ETag").value_or("");
+
+  // What browsers send: the same JSON, compressed, under an ETag of its own.
+  auto gz = srv.client().get(path, {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  REQUIRE(gz.status == 200);
+  CHECK(gz.header("Content-Encoding") == "gzip");
+  CHECK(gz.header("Vary") == "Accept-Encoding");
+  CHECK(gz.header("Content-Type") == "application/json; charset=utf-8");
+  CHECK(gunzip(gz.body) == plain.body);
+  CHECK(gz.body.size() * 3 < plain.body.size());
+  auto const gz_etag = gz.header("ETag").value_or("");
+  CHECK(gz_etag == plain_etag.substr(0, plain_etag.size() - 1) + "-gz\"");
+  // Every viewer within the second gets these very bytes.
+  CHECK(srv.client().get(path, {{"Accept-Encoding", "gzip"}}).body == gz.body);
+
+  // 304 for the representation the viewer holds; the other one's tag does not match.
+  auto same = srv.client().get(path, {{"Accept-Encoding", "gzip"}, {"If-None-Match", gz_etag}});
+  CHECK(same.status == 304);
+  CHECK(same.header("ETag") == gz_etag);
+  CHECK(srv.client().get(path, {{"Accept-Encoding", "gzip"}, {"If-None-Match", plain_etag}}).status == 200);
+  CHECK(srv.client().get(path, {{"If-None-Match", gz_etag}}).status == 200);
+
+  // Refused or not named: the JSON as it is.
+  for (auto const& refused : {"gzip;q=0", "identity", "deflate, br", "*;q=0", "gzip;q=0, *", "x-gzip;q=0.0"}) {
+    INFO(refused);
+    auto r = srv.client().get(path, {{"Accept-Encoding", refused}});
+    CHECK_FALSE(r.header("Content-Encoding"));
+    CHECK(r.body == plain.body);
+  }
+  for (auto const& accepted : {"GZIP", "x-gzip", "*", "br;q=1.0, gzip;q=0.5", "gzip;q=0.001", " gzip ; q=1 "}) {
+    INFO(accepted);
+    auto r = srv.client().get(path, {{"Accept-Encoding", accepted}});
+    CHECK(r.header("Content-Encoding") == "gzip");
+    CHECK(r.body == gz.body);
   }
 }
 
