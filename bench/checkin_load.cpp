@@ -2,7 +2,7 @@
 // flight on each, all on one client thread.
 //
 //   checkin_load fixed PORT [--levels 64,256] [--seconds 5] [--tag nginx] [--pids P,Q]
-//                [--path /] [--rate R] [--threads N]
+//                [--path /] [--rate R] [--threads N] [--accept-encoding "gzip, deflate, br"]
 //       GET PATH (default /) against a fixed-answer server (the nginx reference; bench/scale.sh
 //       also points it at the public board through nginx's micro-cache); with --pids (its
 //       worker processes), also the server's CPU per answered request; with --rate, paced to
@@ -52,6 +52,7 @@ struct args {
   std::string fixture;           // checkins mode: where the codes and token are, if not beside DB
   int cluster_pid = 0;           // checkins mode: a PostgreSQL postmaster, for its CPU per request
   std::string path = "/";        // fixed mode: what to GET
+  std::string accept_encoding;   // fixed mode: sent as Accept-Encoding when set (what browsers send)
   double rate = 0;               // fixed mode: paced requests a second (0: as fast as answers come)
   std::vector<int> metrics_ports;  // remote mode: the instances behind PORT
 };
@@ -77,6 +78,7 @@ args parse(int argc, char** argv) {
     else if (k == "--fixture") a.fixture = value();
     else if (k == "--cluster-pid") a.cluster_pid = std::stoi(value());
     else if (k == "--path") a.path = value();
+    else if (k == "--accept-encoding") a.accept_encoding = value();
     else if (k == "--rate") a.rate = std::stod(value());
     else if (k == "--metrics-ports") a.metrics_ports = parse_levels(value());
     else a.positional.push_back(k);
@@ -112,6 +114,7 @@ int fixed(args const& a) {
     o.next = [&a](std::size_t, request& req) {
       req = request{http::verb::get, a.path, 11};
       req.set(http::field::host, "127.0.0.1");
+      if (!a.accept_encoding.empty()) req.set(http::field::accept_encoding, a.accept_encoding);
       return true;
     };
     long ticks0 = 0, ticks1 = 0;

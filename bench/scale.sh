@@ -26,7 +26,8 @@
 # Knobs (environment): BENCH_SECONDS (each pgbench run, each check-in level and the public
 # snapshot load, default 10), BENCH_SCALE_BOARDS (boards PER INSTANCE, default 100,1000,5000),
 # BENCH_BOARD_RATES (paced check-ins/s of the board rows, default 10,200), BENCH_PUBLIC_THREADS
-# (client threads of the public load, default 1),
+# (client threads of the public load, default 1), BENCH_PUBLIC_ENCODING (its Accept-Encoding,
+# default what browsers send, "gzip, deflate, br"; empty: none),
 # BENCH_BOARD_SECONDS (each board row, per rate, default 8,4), BENCH_SCALE_KILLS (kill -9
 # cycles, default 20; 0 skips the scale test), BENCH_PUBLIC_RATE (requests/s asked of the
 # public snapshot load, default 50000), BENCH_PUBLIC_CONNS (its connections, default 256),
@@ -47,6 +48,7 @@ KILLS=${BENCH_SCALE_KILLS:-20}
 PUBLIC_RATE=${BENCH_PUBLIC_RATE:-50000}
 PUBLIC_CONNS=${BENCH_PUBLIC_CONNS:-256}
 PUBLIC_THREADS=${BENCH_PUBLIC_THREADS:-1}
+PUBLIC_ENCODING=${BENCH_PUBLIC_ENCODING-gzip, deflate, br}
 PG_TICKETS=${BENCH_PG_TICKETS:-100000}
 BOARD_TICKETS=$(( PG_TICKETS / 5 < 10000 ? PG_TICKETS / 5 : 10000 ))  # the fixture's last codes, for the board rows
 LOG=$BUILD/scale-last.log
@@ -226,6 +228,8 @@ $(nginx_temp_paths "$dir")
       root $dir;
       default_type application/json;
       add_header Cache-Control "public, max-age=1";
+      add_header Vary Accept-Encoding;
+      $( [[ $PUBLIC_ENCODING == *gzip* ]] && echo 'add_header Content-Encoding gzip;' )
     }
   }
 }
@@ -275,16 +279,18 @@ public_snapshot() {
   curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/board/public"  # fills the cache
   echo "one answer: $(curl -fsS -D - -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/board/public" |
     grep -iE '^(x-cache-status|cache-control|etag|content-length):' | tr -d '\r' | paste -sd';')"
-  # The reference first: the same bytes from a file, same client, connections and rate.
-  curl -fsS -o "$WORK/nginx/public-copy.json" "http://127.0.0.1:$NGINX_PORT/api/v1/board/public"
+  # The reference first: the same bytes from a file, same client, connections and rate. Both
+  # ask for gzip as every browser does (the instances answer it compressed).
+  curl -fsS -H "Accept-Encoding: $PUBLIC_ENCODING" -o "$WORK/nginx/public-copy.json" "http://127.0.0.1:$NGINX_PORT/api/v1/board/public"
   echo "the same bytes from a file: $(wc -c <"$WORK/nginx/public-copy.json") bytes on port $NGINX_REF_PORT"
   "$TOOLS/checkin_load" fixed "$NGINX_REF_PORT" --path /public-copy.json --levels "$PUBLIC_CONNS" \
-    --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --threads "$PUBLIC_THREADS" --tag public_file --pids "$(nginx_workers)"
+    --accept-encoding "$PUBLIC_ENCODING" --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --threads "$PUBLIC_THREADS" \
+    --tag public_file --pids "$(nginx_workers)"
   local before after t0 t1
   before=$(origin_public)
   t0=$(date +%s.%N)
   "$TOOLS/checkin_load" fixed "$NGINX_PORT" --path /api/v1/board/public --levels "$PUBLIC_CONNS" \
-    --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --threads "$PUBLIC_THREADS" --tag public --pids "$(nginx_workers)"
+    --accept-encoding "$PUBLIC_ENCODING" --seconds "$LEVEL_SECONDS" --rate "$PUBLIC_RATE" --threads "$PUBLIC_THREADS" --tag public --pids "$(nginx_workers)"
   t1=$(date +%s.%N)
   after=$(origin_public)
   awk -v n="$((after - before))" -v t0="$t0" -v t1="$t1" 'BEGIN {
