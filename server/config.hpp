@@ -22,7 +22,6 @@ struct config {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_import_bytes = 16 << 20;
   int header_timeout_seconds = 10;
-  int idle_timeout_seconds = 60;
   int session_hours = 12;
   int board_interval_ms = 0;  // optional floor between two board frames; 0: coalesced by load only
   std::size_t max_batch = 512;  // requests per commit; 1 = one commit and one fsync per request (benchmarks)
