@@ -3,9 +3,7 @@
 // whether or not a board token is set; the same bytes for every viewer within a second
 // (public_board_cache), with a strong ETag, and 304 when the viewer has them already; gzip-
 // compressed (made once per change) for a viewer that accepts it.
-#include <algorithm>
-#include <optional>
-
+#include "transport/encoding.hpp"
 #include "transport/public_board_cache.hpp"
 #include "transport/router.hpp"
 
@@ -33,52 +31,6 @@ bool none_match(request const& req, std::string_view etag) {
     if (comma == std::string_view::npos) return false;
     list.remove_prefix(comma + 1);
   }
-}
-
-// The q-value of one Accept-Encoding item ("gzip;q=0.5"): 1 when it has none, 0 when it
-// cannot be read.
-double quality(std::string_view params) {
-  for (;;) {
-    auto semi = params.find(';');
-    if (semi == std::string_view::npos) return 1;
-    params.remove_prefix(semi + 1);
-    auto p = trimmed(params.substr(0, params.find(';')));
-    if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
-      p.remove_prefix(2);
-      if (p.empty() || (p[0] != '0' && p[0] != '1')) return 0;
-      if (p[0] == '1') return 1;
-      for (char ch : p.substr(1))
-        if (ch >= '1' && ch <= '9') return 0.5;  // "0.001" and the like: some, not none
-      return 0;
-    }
-  }
-}
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return out;
-}
-
-// Accept-Encoding (RFC 9110, 12.5.3) names gzip (or x-gzip), or "*" without naming it, with
-// a q-value above 0.
-bool accepts_gzip(request const& req) {
-  auto it = req.find(http::field::accept_encoding);
-  if (it == req.end()) return false;
-  std::string_view list = it->value();
-  std::optional<double> gzip, any;
-  for (;;) {
-    auto comma = list.find(',');
-    auto item = trimmed(list.substr(0, comma));
-    auto name = lowered(trimmed(item.substr(0, item.find(';'))));
-    auto params = item.substr(std::min(item.size(), item.find(';')));
-    if (name == "gzip" || name == "x-gzip") gzip = quality(params);
-    else if (name == "*") any = quality(params);
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return gzip ? *gzip > 0 : any && *any > 0;
 }
 
 net::awaitable<response> public_board(call& c) {

@@ -1,12 +1,10 @@
 #include "transport/public_board_cache.hpp"
 
 #include <sodium.h>
-#include <zlib.h>
-
-#include <stdexcept>
 
 #include "domain/board.hpp"
 #include "domain/validate.hpp"
+#include "transport/encoding.hpp"
 #include "transport/json_io.hpp"
 
 namespace qiandao::transport {
@@ -20,23 +18,6 @@ std::string etag_of(std::string const& body) {
   char hex[sizeof digest * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return "\"" + std::string(hex) + "\"";
-}
-
-// RFC 1952 gzip of the whole body at once (a few KiB, once per change of the figures).
-std::string gzip_of(std::string const& body) {
-  z_stream z{};
-  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("deflateInit2 failed");
-  std::string out(deflateBound(&z, static_cast<uLong>(body.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-  z.avail_in = static_cast<uInt>(body.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
-  return out;
 }
 
 // Figures unchanged since the previous read keep its bytes, generated_at included: its ETag

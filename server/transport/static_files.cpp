@@ -3,11 +3,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 
 #include "embedded.hpp"
+#include "transport/encoding.hpp"
 
 namespace qiandao::transport {
 
@@ -27,6 +31,27 @@ std::string_view mime_type(std::string_view path) {
   if (ext == ".ico") return "image/x-icon";
   if (ext == ".woff2") return "font/woff2";
   return "application/octet-stream";
+}
+
+// Text worth compressing: pages, styles, scripts (ECharts alone is 1.1 MB), JSON, SVG.
+bool compressible(std::string_view rel, std::size_t size) {
+  auto type = mime_type(rel);
+  return size >= 1024 && (type.starts_with("text/") || type.starts_with("application/json") || type == "image/svg+xml");
+}
+
+// The gzip of an embedded file, made on its first request and kept for the process's life:
+// embedded files never change under a running binary (zlib's default level: ECharts takes
+// tens of milliseconds once).
+std::shared_ptr<std::string const> embedded_gzip(std::string const& rel, std::string const& body) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<std::string const>> made;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = made.find(rel); it != made.end()) return it->second;
+  }
+  auto gz = std::make_shared<std::string const>(gzip_of(body, 6));
+  std::lock_guard lock(mutex);
+  return made.emplace(rel, std::move(gz)).first->second;
 }
 
 // "/" → staff/index.html, "/kiosk" → kiosk/index.html, "/web/x/y.js" → x/y.js.
@@ -151,6 +176,15 @@ http::response<http::string_body> serve_static(config const& cfg,
           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   res.set(http::field::cache_control,
           rel->ends_with(".html") || *rel == "sw.js" ? "no-cache" : "public, max-age=300");
+  // Embedded text goes gzip-compressed to a browser that takes it (all do); the service
+  // worker and files read from --web-root as they are.
+  if (!cfg.web_root && *rel != "sw.js" && compressible(*rel, body->size())) {
+    res.set(http::field::vary, "Accept-Encoding");
+    if (accepts_gzip(req)) {
+      res.set(http::field::content_encoding, "gzip");
+      body = *embedded_gzip(*rel, *body);
+    }
+  }
   res.body() = std::move(*body);
   res.prepare_payload();
   if (req.method() == http::verb::head) res.body().clear();

@@ -3,8 +3,6 @@
 // per-person rows); the figures of the events a board shows by default, totals and the
 // per-minute chart; the same bytes and ETag for every viewer within a second; 304 for a
 // viewer who has them; Cache-Control for a shared cache; open whatever the board token.
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <numeric>
@@ -12,6 +10,7 @@
 
 #include "domain/validate.hpp"
 #include "support/expect.hpp"
+#include "support/gunzip.hpp"
 #include "support/test_server.hpp"
 
 using namespace qiandao::test;
@@ -48,21 +47,6 @@ std::int64_t chart_total(json const& body) {
   std::int64_t n = 0;
   for (auto const& m : body["per_minute"]) n += m["count"].get<std::int64_t>();
   return n;
-}
-
-std::string gunzip(std::string const& in) {
-  z_stream z{};
-  REQUIRE(inflateInit2(&z, 15 + 16) == Z_OK);
-  std::string out(64 * 1024, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  int rc = inflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  REQUIRE(rc == Z_STREAM_END);
-  return out;
 }
 
 // Two reads a test compares must not straddle a minute: the chart's window moves on then.
