@@ -11,28 +11,6 @@ namespace qiandao::transport {
 
 namespace {
 
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// If-None-Match: "*" or a list of entity tags, compared weakly (RFC 9110, 13.1.2).
-bool none_match(request const& req, std::string_view etag) {
-  auto it = req.find(http::field::if_none_match);
-  if (it == req.end()) return false;
-  std::string_view list = it->value();
-  for (;;) {
-    auto comma = list.find(',');
-    auto tag = trimmed(list.substr(0, comma));
-    if (tag == "*") return true;
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == etag) return true;
-    if (comma == std::string_view::npos) return false;
-    list.remove_prefix(comma + 1);
-  }
-}
-
 net::awaitable<response> public_board(call& c) {
   auto current = c.a.public_board.get(c.a.db);
   bool const gz = accepts_gzip(c.req);

@@ -62,6 +62,21 @@ bool accepts_gzip(boost::beast::http::request<boost::beast::http::string_body> c
   return gzip ? *gzip > 0 : any && *any > 0;
 }
 
+bool none_match(boost::beast::http::request<boost::beast::http::string_body> const& req, std::string_view etag) {
+  auto it = req.find(boost::beast::http::field::if_none_match);
+  if (it == req.end()) return false;
+  std::string_view list = it->value();
+  for (;;) {
+    auto comma = list.find(',');
+    auto tag = trimmed(list.substr(0, comma));
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    if (comma == std::string_view::npos) return false;
+    list.remove_prefix(comma + 1);
+  }
+}
+
 std::string gzip_of(std::string_view bytes, int level) {
   z_stream z{};
   if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
