@@ -95,6 +95,12 @@ result<registration> register_participant(store& s, actor const& who, id_t event
   auto id = s.insert_registration(r);
   if (!id) {
     // Another writer registered this phone meanwhile: the unique index is the final word.
+    // Give back the place taken above, so that a refused registration leaves nothing written
+    // and an import needs no savepoint per row.
+    if (r.status == "confirmed")
+      s.adjust_counts(event_id, -1, 0, 0);
+    else
+      s.adjust_counts(event_id, 0, -1, 0);
     if (auto existing = s.find_live_by_phone(event_id, in.phone)) return duplicate_of(*existing);
     return make_error(error_kind::conflict, "duplicate", "该手机号已报名此活动 / already registered");
   }

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "domain/checkins.hpp"
+#include "domain/csv_import.hpp"
 #include "domain/registrations.hpp"
 #include "storage/writer.hpp"
 #include "unit/domain_fixture.hpp"
@@ -280,4 +281,43 @@ TEST_CASE("a full writer queue refuses at once and commits nothing of the refuse
   w.stop();
   CHECK(f.require_counts_match(event).registered == 3);
   CHECK(f.scalar("SELECT count(*) FROM registrations WHERE phone = '15400000004' AND event_id = ?1", event) == 0);
+}
+
+// An import runs its rows in one transaction without a savepoint each, so a row that loses
+// the race for its phone must itself give back the place it took. On PostgreSQL the import
+// waits on the sign-up's lock, then its insert finds the phone taken; on SQLite it waits to
+// begin, then finds the phone already there.
+TEST_CASE("an import racing a sign-up of the same phone refuses that line and leaves the counts exact",
+          "[writers][import]") {
+  using namespace std::chrono_literals;
+  three_writers f;
+  auto event = f.make_event(2, true);
+  d::parsed_csv csv;
+  for (int i : {1, 0, 2})  // line 2 holds the phone the sign-up is taking
+    csv.rows.push_back({static_cast<int>(csv.rows.size()) + 2,
+                        {"导入" + std::to_string(i), phone_of(i), "青浦区中心医院", "doctor", std::nullopt, std::nullopt}});
+
+  st::sql_store other{f.target};
+  st::transaction signing(other.db());
+  d::registration_input same{"抢先报名", phone_of(1), "", "public", std::nullopt, std::nullopt};
+  auto first = d::register_participant(other, f.admin, event, same, "public");
+  REQUIRE(first.ok());
+  auto importing = std::async(std::launch::async, [&] {
+    st::sql_store s{f.target};
+    st::transaction tx(s.db());
+    auto report = d::import_registrations(s, f.admin, event, csv, false);
+    tx.commit();
+    return report;
+  });
+  std::this_thread::sleep_for(300ms);  // the import is waiting on the sign-up by now
+  signing.commit();
+  auto report = importing.get();
+
+  CHECK(report.accepted == 2);
+  REQUIRE(report.rejected.size() == 1);
+  CHECK(report.rejected[0].line == 2);
+  CHECK(report.waitlisted == 1);  // two seats: the sign-up took one, line 3 the other
+  auto counts = f.require_counts_match(event);
+  CHECK(counts.registered == 2);
+  CHECK(counts.waitlisted == 1);
 }
