@@ -45,11 +45,14 @@ result<registration_input> validate_input(registration_input in) {
 }
 
 result<registration> register_participant(store& s, actor const& who, id_t event_id,
-                                          registration_input const& raw, std::string const& source) {
+                                          registration_input const& raw, std::string const& source,
+                                          place_ledger* ledger) {
   auto valid = validate_input(raw);
   if (!valid) return valid.err();
   auto const& in = valid.value();
-  auto ev = s.find_event(event_id);
+  std::optional<event> read;
+  if (!ledger) read = s.find_event(event_id);
+  event const* ev = ledger ? &ledger->ev : read ? &*read : nullptr;
   if (!ev) return make_error(error_kind::not_found, "not_found", "活动不存在 / no such event");
   if (ev->status != "open")
     return make_error(error_kind::conflict, "event_closed", "活动已停止报名 / the event is not open");
@@ -84,11 +87,14 @@ result<registration> register_participant(store& s, actor const& who, id_t event
   r.source = source;
   r.created_at = now_text();
   if (raw.consent) r.consent_at = r.created_at;
-  if (s.take_seat(event_id)) {
+  if (ledger ? ledger->take_seat() : s.take_seat(event_id)) {
     r.status = "confirmed";
   } else if (ev->waitlist && source != "walk_in") {
     r.status = "waitlisted";
-    s.adjust_counts(event_id, 0, 1, 0);
+    if (ledger)
+      ++ledger->waitlisted;
+    else
+      s.adjust_counts(event_id, 0, 1, 0);
   } else {
     return make_error(error_kind::conflict, "event_full", "名额已满 / the event is full");
   }
@@ -97,10 +103,11 @@ result<registration> register_participant(store& s, actor const& who, id_t event
     // Another writer registered this phone meanwhile: the unique index is the final word.
     // Give back the place taken above, so that a refused registration leaves nothing written
     // and an import needs no savepoint per row.
-    if (r.status == "confirmed")
-      s.adjust_counts(event_id, -1, 0, 0);
+    bool confirmed = r.status == "confirmed";
+    if (ledger)
+      --(confirmed ? ledger->confirmed : ledger->waitlisted);
     else
-      s.adjust_counts(event_id, 0, -1, 0);
+      s.adjust_counts(event_id, confirmed ? -1 : 0, confirmed ? 0 : -1, 0);
     if (auto existing = s.find_live_by_phone(event_id, in.phone)) return duplicate_of(*existing);
     return make_error(error_kind::conflict, "duplicate", "该手机号已报名此活动 / already registered");
   }

@@ -96,6 +96,9 @@ class event_repository {
   // Takes one confirmed seat if capacity allows; false when full. One guarded UPDATE, so
   // several writers never give the last seat twice.
   [[nodiscard]] virtual bool take_seat(id_t event_id) = 0;
+  // Holds the event's row until the transaction ends, so that no other writer changes its
+  // counts meanwhile (an import deciding thousands of places at once).
+  virtual void hold_event(id_t event_id) = 0;
   virtual void adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
                              std::int64_t checked_in) = 0;
 };

@@ -50,6 +50,7 @@ class sql_store final : public domain::store {
   id_t insert_event(domain::event const& e, std::string const& now) override;
   void update_event(domain::event const& e, std::string const& now) override;
   [[nodiscard]] bool take_seat(id_t event_id) override;
+  void hold_event(id_t event_id) override;
   void adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
                      std::int64_t checked_in) override;
 

@@ -184,6 +184,11 @@ bool sql_store::take_seat(id_t event_id) {
   return taken;
 }
 
+void sql_store::hold_event(id_t event_id) {
+  // SQLite: the writer's BEGIN IMMEDIATE already holds the whole file.
+  if (c_.kind() == dialect::postgresql) c_.prepare("SELECT id FROM events WHERE id = ?1 FOR UPDATE").bind(1, event_id).run();
+}
+
 void sql_store::adjust_counts(id_t event_id, std::int64_t confirmed, std::int64_t waitlisted,
                           std::int64_t checked_in) {
   c_.prepare(

@@ -283,10 +283,10 @@ TEST_CASE("a full writer queue refuses at once and commits nothing of the refuse
   CHECK(f.scalar("SELECT count(*) FROM registrations WHERE phone = '15400000004' AND event_id = ?1", event) == 0);
 }
 
-// An import runs its rows in one transaction without a savepoint each, so a row that loses
-// the race for its phone must itself give back the place it took. On PostgreSQL the import
-// waits on the sign-up's lock, then its insert finds the phone taken; on SQLite it waits to
-// begin, then finds the phone already there.
+// An import decides its rows' places in memory, from the event read once with its row held
+// (place_ledger), and runs its rows without a savepoint each. A sign-up in flight on another
+// connection must be counted, and its phone refused, not doubled. On PostgreSQL the import
+// waits on the event row the sign-up holds; on SQLite it waits to begin.
 TEST_CASE("an import racing a sign-up of the same phone refuses that line and leaves the counts exact",
           "[writers][import]") {
   using namespace std::chrono_literals;
