@@ -103,11 +103,24 @@ class event_repository {
                              std::int64_t checked_in) = 0;
 };
 
+// Door revisions (the kiosks' ticket-list cursor) reserved for registrations of one event
+// inserted while this lives; see registration_repository::reserve_door_revisions.
+class door_revisions {
+ public:
+  virtual ~door_revisions() = default;
+};
+
 class registration_repository {
  public:
   virtual ~registration_repository() = default;
   // Inserts unless a live registration has the same phone for the event; then empty.
   virtual std::optional<id_t> insert_registration(registration const& r) = 0;
+  // Takes `count` door revisions from the event's counter in one step; the registrations of
+  // that event inserted while the answer lives get one each, in order, instead of moving the
+  // counter one row at a time. Null when the engine stamps each row cheaply itself (SQLite).
+  // For a transaction that holds the event (event_repository::hold_event); let it go before
+  // any savepoint around it could roll back.
+  [[nodiscard]] virtual std::unique_ptr<door_revisions> reserve_door_revisions(id_t event_id, std::int64_t count) = 0;
   virtual std::optional<registration> find_registration(id_t id) = 0;
   virtual std::optional<registration> find_registration_by_code(std::string const& code) = 0;
   virtual std::optional<registration> find_live_by_phone(id_t event_id, std::string const& phone) = 0;

@@ -56,6 +56,7 @@ class sql_store final : public domain::store {
 
   // registrations
   std::optional<id_t> insert_registration(domain::registration const& r) override;
+  std::unique_ptr<domain::door_revisions> reserve_door_revisions(id_t event_id, std::int64_t count) override;
   std::optional<domain::registration> find_registration(id_t id) override;
   std::optional<domain::registration> find_registration_by_code(std::string const& code) override;
   std::optional<domain::registration> find_live_by_phone(id_t event_id, std::string const& phone) override;
@@ -181,6 +182,14 @@ class sql_store final : public domain::store {
   connection& c_;
   domain::change_set changes_;
   device_cache* devices_ = nullptr;
+  // The block reserve_door_revisions handed out, while its answer lives.
+  struct revision_block {
+    id_t event_id = 0;
+    std::int64_t next = 0;
+    std::int64_t last = -1;
+  };
+  revision_block* revisions_ = nullptr;
+  friend class reserved_revisions;
   bool revoked_ = false;
   bool events_cached_ = false;
   std::unordered_map<id_t, domain::event> event_cache_;

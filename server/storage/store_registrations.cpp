@@ -68,11 +68,41 @@ std::string escape_like(std::string const& q) {
 
 }  // namespace
 
+class reserved_revisions final : public domain::door_revisions {
+ public:
+  reserved_revisions(sql_store& s, id_t event_id, std::int64_t first, std::int64_t last)
+      : s_(s), block_{event_id, first, last} {
+    s_.revisions_ = &block_;
+  }
+  ~reserved_revisions() override { s_.revisions_ = nullptr; }
+  reserved_revisions(reserved_revisions const&) = delete;
+  reserved_revisions& operator=(reserved_revisions const&) = delete;
+
+ private:
+  sql_store& s_;
+  sql_store::revision_block block_;
+};
+
+std::unique_ptr<domain::door_revisions> sql_store::reserve_door_revisions(id_t event_id, std::int64_t count) {
+  // SQLite updates the event row in place: its trigger (schema 004) stamps each row cheaply.
+  if (c_.kind() != dialect::postgresql || count <= 0 || revisions_) return nullptr;
+  auto& s = c_.prepare("UPDATE events SET door_rev = door_rev + ?2 WHERE id = ?1 RETURNING door_rev");
+  s.bind(1, event_id).bind(2, count);
+  if (!s.step()) return nullptr;
+  auto last = s.get_int(0);
+  s.reset();
+  return std::make_unique<reserved_revisions>(*this, event_id, last - count + 1, last);
+}
+
 std::optional<id_t> sql_store::insert_registration(domain::registration const& r) {
+  // A reserved revision goes in with the row, and the trigger stands aside (schema 008).
+  std::int64_t rev = 0;
+  if (revisions_ && revisions_->event_id == r.event_id && revisions_->next <= revisions_->last)
+    rev = revisions_->next++;
   auto& s = c_.prepare(
       "INSERT INTO registrations (event_id, code, name, phone, organization, category, "
-      "id_number, status, source, created_at, unit_id, consent_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+      "id_number, status, source, created_at, unit_id, consent_at, door_rev) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
       "ON CONFLICT (event_id, phone) WHERE status <> 'cancelled' DO NOTHING RETURNING id");
   s.bind(1, r.event_id)
       .bind(2, r.code)
@@ -85,7 +115,8 @@ std::optional<id_t> sql_store::insert_registration(domain::registration const& r
       .bind(9, r.source)
       .bind(10, r.created_at)
       .bind(11, r.unit_id)
-      .bind(12, r.consent_at);
+      .bind(12, r.consent_at)
+      .bind(13, rev);
   return inserted_id(s);
 }
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "domain/door.hpp"
 #include "support/expect.hpp"
@@ -331,4 +332,43 @@ TEST_CASE("service worker: its version follows the web files, so a new build rep
   CHECK(version() == v1);
   std::ofstream(files.file("web/kiosk/app.js")) << "// v2";
   CHECK(version() != v1);
+}
+
+TEST_CASE("door list: an imported list reaches a kiosk whole, page by page, each row after the cursor once",
+          "[door][import]") {
+  test_server srv;
+  auto event_id = id_of(srv.create_event());
+  srv.register_person(event_id, "张晓明", "13812345678");
+  auto kiosk = srv.as_kiosk();
+  auto before = require_status(kiosk.get(feed(event_id, 0)), 200);
+  REQUIRE(before["items"].size() == 1);
+  auto cursor = before["cursor"].get<std::int64_t>();
+
+  // 300 people, then one of them again and one registered already: 300 new rows.
+  std::string csv = "姓名,手机号,工作单位\n";
+  for (int i = 0; i < 300; ++i) csv += "导入" + std::to_string(i) + ",1370000" + std::to_string(1000 + i) + ",青浦区中心医院\n";
+  csv += "重复,13700001005,青浦区中心医院\n张晓明,13812345678,青浦区中心医院\n";
+  auto imported = require_status(
+      srv.as("staff").post_text("/api/v1/events/" + std::to_string(event_id) + "/registrations/import", csv), 200);
+  CHECK(imported["accepted"] == 300);
+  CHECK(imported["rejected"].size() == 2);
+  auto after = srv.register_person(event_id, "李雅婷", "13912345678");
+
+  // From the cursor taken before the import, 40 a page: every new row once, in order.
+  std::set<std::int64_t> ids;
+  std::int64_t since = cursor, rows = 0;
+  for (int guard = 0; guard < 20; ++guard) {
+    auto p = require_status(kiosk.get(feed(event_id, since) + "&limit=40"), 200);
+    rows += static_cast<std::int64_t>(p["items"].size());
+    for (auto const& item : p["items"]) ids.insert(id_of(item));
+    CHECK(p["cursor"].get<std::int64_t>() > since);
+    since = p["cursor"].get<std::int64_t>();
+    if (!p["more"].get<bool>()) break;
+  }
+  CHECK(rows == 301);
+  CHECK(ids.size() == 301);
+  CHECK(ids.count(id_of(after)) == 1);
+  CHECK(ids.count(id_of(before["items"][0])) == 0);
+  // And nothing more after the last cursor.
+  CHECK(require_status(kiosk.get(feed(event_id, since)), 200)["items"].empty());
 }
