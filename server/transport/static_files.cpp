@@ -42,7 +42,7 @@ bool compressible(std::string_view rel, std::size_t size) {
 // The gzip of an embedded file, made on its first request and kept for the process's life:
 // embedded files never change under a running binary (zlib's default level: ECharts takes
 // tens of milliseconds once).
-std::shared_ptr<std::string const> embedded_gzip(std::string const& rel, std::string const& body) {
+std::shared_ptr<std::string const> embedded_gzip(std::string const& rel, std::string_view body) {
   static std::mutex mutex;
   static std::unordered_map<std::string, std::shared_ptr<std::string const>> made;
   {
@@ -75,28 +75,30 @@ std::optional<std::string> file_for(std::string_view path) {
   return std::nullopt;
 }
 
-std::optional<std::string> load(config const& cfg, std::string const& rel) {
+// The bytes of an embedded file, where the binary holds them (no copy).
+std::optional<std::string_view> embedded_file(std::string const& rel) {
   if (rel.starts_with("vendor/")) {
-    if (cfg.web_root) {  // developing: straight from node_modules beside web/
-      std::ifstream in(*cfg.web_root + "/../node_modules/" + rel.substr(7), std::ios::binary);
-      if (!in) return std::nullopt;
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
-    }
     for (auto const& f : embedded::vendor())
-      if (f.path == std::string_view(rel).substr(7)) return std::string(f.data);
+      if (f.path == std::string_view(rel).substr(7)) return f.data;
     return std::nullopt;
   }
+  for (auto const& f : embedded::web())
+    if (f.path == rel) return f.data;
+  return std::nullopt;
+}
+
+std::optional<std::string> load(config const& cfg, std::string const& rel) {
   if (cfg.web_root) {
-    std::ifstream in(*cfg.web_root + "/" + rel, std::ios::binary);
+    // Developing: web/ as it is on disk, and npm packages straight from node_modules beside it.
+    auto path = rel.starts_with("vendor/") ? *cfg.web_root + "/../node_modules/" + rel.substr(7)
+                                           : *cfg.web_root + "/" + rel;
+    std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
   }
-  for (auto const& f : embedded::web())
-    if (f.path == rel) return std::string(f.data);
+  if (auto bytes = embedded_file(rel)) return std::string(*bytes);
   return std::nullopt;
 }
 
@@ -154,14 +156,22 @@ http::response<http::string_body> serve_static(config const& cfg,
   res.set(http::field::server, "qiandao");
   auto rel = file_for(path);
   std::optional<std::string> body;
+  std::shared_ptr<std::string const> gzipped;  // instead of body: the file's gzip, made once
   bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   if (get && path == "/sw.js") {
     rel = "sw.js";
     body = service_worker(cfg);
+  } else if (get && rel && !cfg.web_root && accepts_gzip(req)) {
+    // The compressed copy when there is one: the file itself is not copied out first.
+    if (auto bytes = embedded_file(*rel); bytes && *rel != "sw.js" && compressible(*rel, bytes->size())) {
+      gzipped = embedded_gzip(*rel, *bytes);
+    } else if (bytes) {
+      body = std::string(*bytes);
+    }
   } else if (get && rel) {
     body = load(cfg, *rel);
   }
-  if (!body) {
+  if (!body && !gzipped) {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.body() = R"({"error":{"code":"not_found","message":"找不到 / not found","fields":{}}})";
@@ -178,14 +188,15 @@ http::response<http::string_body> serve_static(config const& cfg,
           rel->ends_with(".html") || *rel == "sw.js" ? "no-cache" : "public, max-age=300");
   // Embedded text goes gzip-compressed to a browser that takes it (all do); the service
   // worker and files read from --web-root as they are.
-  if (!cfg.web_root && *rel != "sw.js" && compressible(*rel, body->size())) {
+  if (gzipped) {
     res.set(http::field::vary, "Accept-Encoding");
-    if (accepts_gzip(req)) {
-      res.set(http::field::content_encoding, "gzip");
-      body = *embedded_gzip(*rel, *body);
-    }
+    res.set(http::field::content_encoding, "gzip");
+    res.body() = *gzipped;
+  } else {
+    if (!cfg.web_root && *rel != "sw.js" && compressible(*rel, body->size()))
+      res.set(http::field::vary, "Accept-Encoding");  // the plain answer to a browser without gzip
+    res.body() = std::move(*body);
   }
-  res.body() = std::move(*body);
   res.prepare_payload();
   if (req.method() == http::verb::head) res.body().clear();
   return res;
