@@ -84,7 +84,7 @@ import_once() {
   [[ $answer == *"\"accepted\":$n,"* ]] || { echo "bench: the $engine import of $n rows answered $answer" >&2; exit 1; }
   new_event "参考" >"$WORK/ref-event"  # for the reference on the same database
   stop_server
-  echo "$engine $n $(echo "$t1 - $t0" | bc -l)"
+  echo "$engine $n $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 }
 
 # reference N URL: psql, the same number of rows, one INSERT a row, one transaction
@@ -101,10 +101,9 @@ reference() {
   t0=$(date +%s.%N)
   psql_pg -d "$url" -f "$sql" >/dev/null
   t1=$(date +%s.%N)
-  echo "reference $n $(echo "$t1 - $t0" | bc -l)"
+  echo "reference $n $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 }
 
-command -v bc >/dev/null || { apt-get install -y -qq bc >/dev/null; }
 bash "$PG_CLUSTER" start "$WORK/pg" >/dev/null
 results=()
 IFS=, read -r -a sizes <<<"$ROWS"
@@ -125,5 +124,5 @@ for r in "${results[@]}"; do
     postgresql) label="Qiandao on PostgreSQL, import through HTTP" ;;
     reference) label="(reference) psql: INSERT a row, one transaction" ;;
   esac
-  printf '  %-48s %8s %10.2f %9.3f\n' "$label" "$n" "$secs" "$(echo "$secs * 1000 / $n" | bc -l)"
+  printf '  %-48s %8s %10.2f %9.3f\n' "$label" "$n" "$secs" "$(awk -v s="$secs" -v n="$n" 'BEGIN { print s * 1000 / n }')"
 done

@@ -39,6 +39,13 @@ bool compressible(std::string_view rel, std::size_t size) {
   return size >= 1024 && (type.starts_with("text/") || type.starts_with("application/json") || type == "image/svg+xml");
 }
 
+// Whether this answer is an embedded text file sent compressed to a browser that takes gzip
+// (and with Vary to one that does not); the service worker, filled in per binary, and files
+// read from --web-root go as they are.
+bool compress(config const& cfg, std::string const& rel, std::size_t size) {
+  return !cfg.web_root && rel != "sw.js" && compressible(rel, size);
+}
+
 // The gzip of an embedded file, made on its first request and kept for the process's life:
 // embedded files never change under a running binary (zlib's default level: ECharts takes
 // tens of milliseconds once).
@@ -161,13 +168,9 @@ http::response<http::string_body> serve_static(config const& cfg,
   if (get && path == "/sw.js") {
     rel = "sw.js";
     body = service_worker(cfg);
-  } else if (get && rel && !cfg.web_root && accepts_gzip(req)) {
-    // The compressed copy when there is one: the file itself is not copied out first.
-    if (auto bytes = embedded_file(*rel); bytes && *rel != "sw.js" && compressible(*rel, bytes->size())) {
-      gzipped = embedded_gzip(*rel, *bytes);
-    } else if (bytes) {
-      body = std::string(*bytes);
-    }
+  } else if (auto bytes = get && rel ? embedded_file(*rel) : std::nullopt;
+             bytes && accepts_gzip(req) && compress(cfg, *rel, bytes->size())) {
+    gzipped = embedded_gzip(*rel, *bytes);  // the file itself is not copied out first
   } else if (get && rel) {
     body = load(cfg, *rel);
   }
@@ -186,15 +189,12 @@ http::response<http::string_body> serve_static(config const& cfg,
           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   res.set(http::field::cache_control,
           rel->ends_with(".html") || *rel == "sw.js" ? "no-cache" : "public, max-age=300");
-  // Embedded text goes gzip-compressed to a browser that takes it (all do); the service
-  // worker and files read from --web-root as they are.
   if (gzipped) {
     res.set(http::field::vary, "Accept-Encoding");
     res.set(http::field::content_encoding, "gzip");
     res.body() = *gzipped;
   } else {
-    if (!cfg.web_root && *rel != "sw.js" && compressible(*rel, body->size()))
-      res.set(http::field::vary, "Accept-Encoding");  // the plain answer to a browser without gzip
+    if (compress(cfg, *rel, body->size())) res.set(http::field::vary, "Accept-Encoding");
     res.body() = std::move(*body);
   }
   res.prepare_payload();
