@@ -66,7 +66,60 @@ std::vector<board_minute> board_history(store& s) {
   return rows;
 }
 
-board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int recent_limit) {
+namespace {
+
+// One event's chart over the window from `from`. A re-read after a doorbell comes up to a
+// hundred times a second on every instance, and the whole window is every check-in of the
+// last hour; so with a memory of the last read only the minutes a change can have touched
+// are read again:
+// - the current and the previous minute (a check-in is stamped with its instance's clock as
+//   it commits);
+// - every minute from the oldest of the event's latest check-ins just read: a check-in undone
+//   since is one that left that list, so it sits at or after it (board_hub's rule); a short
+//   list means few check-ins, and the whole window is read.
+// The minutes before come from the memory when the count of the event's live check-ins before
+// them is what it was at the last read (its live count, less the minutes read). Otherwise an
+// older check-in was undone, or a clock is off by more than a minute: the whole window is read.
+std::vector<board_minute> chart_of(store& s, event const& e, std::vector<board_checkin> const& recent,
+                                   std::string const& from, std::size_t limit, board_chart_memory* memory,
+                                   bool whole) {
+  auto read = [&](std::string const& since) {
+    std::map<std::string, std::int64_t> out;
+    for (auto const& m : s.checkins_per_minute(since, e.id)) out[m.minute] = m.count;
+    return out;
+  };
+  std::map<std::string, std::int64_t> minutes;
+  bool done = false;
+  auto kept = memory ? memory->events.find(e.id) : std::map<id_t, board_chart_memory::kept>::iterator{};
+  if (memory && !whole && kept != memory->events.end() && recent.size() >= limit) {
+    std::string since = std::min(format_time(now_seconds() - 60).substr(0, 16), recent.front().at.substr(0, 16));
+    since = std::max(since, from);
+    auto fresh = read(since);
+    std::int64_t fresh_sum = 0, kept_sum = 0;
+    for (auto const& [minute, n] : fresh) fresh_sum += n;
+    auto const& was = kept->second.minutes;
+    for (auto it = was.lower_bound(since); it != was.end(); ++it) kept_sum += it->second;
+    if (e.counts.checked_in - fresh_sum == kept->second.checked_in - kept_sum) {
+      for (auto it = was.lower_bound(from); it != was.end() && it->first < since; ++it) minutes.insert(*it);
+      minutes.insert(fresh.begin(), fresh.end());
+      done = true;
+      ++memory->partial;
+    }
+  }
+  if (!done) {
+    minutes = read(from);
+    if (memory) ++memory->whole;
+  }
+  std::vector<board_minute> out;
+  for (auto const& [minute, n] : minutes) out.push_back({e.id, minute + ":00+08:00", n});
+  if (memory) memory->events[e.id] = {e.counts.checked_in, std::move(minutes)};
+  return out;
+}
+
+}  // namespace
+
+board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int recent_limit,
+                          board_chart_memory* memory) {
   board_reread r;
   // One commit for all of it: the counts, the chart and the latest check-ins agree.
   s.consistently([&] {
@@ -82,13 +135,15 @@ board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int re
         if (auto e = s.find_event(id)) events.push_back(std::move(*e));
     }
     auto from = board_history_from();
+    if (full && memory)  // events no longer listed are forgotten
+      std::erase_if(memory->events, [&](auto const& kept) {
+        return std::none_of(events.begin(), events.end(), [&](auto const& e) { return e.id == kept.first; });
+      });
     for (auto const& e : events) {
       r.events.push_back(board_row(s, e));
-      auto& minutes = r.minutes[e.id];
-      minutes = s.checkins_per_minute(from, e.id);
-      for (auto& m : minutes) m.minute += ":00+08:00";
       auto& recent = r.recent[e.id];
       recent = s.recent_checkins(recent_limit, e.id);
+      r.minutes[e.id] = chart_of(s, e, recent, from, static_cast<std::size_t>(recent_limit), memory, full);
       for (auto& c : recent) c.masked_name = mask_name(c.masked_name);
     }
   });

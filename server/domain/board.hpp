@@ -38,7 +38,20 @@ struct board_reread {
   std::map<id_t, std::vector<board_checkin>> recent;   // per event read: its last check-ins, masked, with ids
   std::vector<board_checkin> latest;   // full only: the programme's last check-ins, masked, with ids
 };
-board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int recent_limit);
+// What re-reads remember of each event's chart (board_feed keeps one), so that the next
+// re-read of the event reads only the minutes a change can have touched since.
+struct board_chart_memory {
+  struct kept {
+    std::int64_t checked_in = 0;                  // the event's live check-ins at that read
+    std::map<std::string, std::int64_t> minutes;  // "YYYY-MM-DDTHH:MM" → live check-ins
+  };
+  std::map<id_t, kept> events;
+  std::int64_t partial = 0;  // charts read from their last minutes, the rest remembered
+  std::int64_t whole = 0;    // charts read over the whole window
+};
+// Without a memory, and for a full re-read, each chart is read over the whole window.
+board_reread reread_board(store& s, std::set<id_t> const& ids, bool full, int recent_limit,
+                          board_chart_memory* memory = nullptr);
 
 // Just the events named (in the order given, unknown ids dropped), with their check-ins.
 board_state select_board(board_state b, std::vector<id_t> const& ids);

@@ -59,7 +59,8 @@ void board_feed::loop() {
     bool resync = r.resync || !primed_;
     lock.unlock();
     try {
-      auto read = domain::reread_board(*db_.read(), r.events, r.all || resync, board_hub::recent_kept);
+      auto read = domain::reread_board(*db_.read(), r.events, r.all || resync, board_hub::recent_kept,
+                                       &chart_memory_);
       metrics_.board_reread();
       if (resync) metrics_.board_resync();
       hub_->reconcile(std::move(read), resync, r.at_us, r.joins);

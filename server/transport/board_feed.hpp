@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "domain/board.hpp"
 #include "domain/database.hpp"
 #include "metrics.hpp"
 
@@ -43,6 +44,7 @@ class board_feed {
   std::condition_variable wake_;
   std::condition_variable primed_cv_;
   domain::board_ring pending_;
+  domain::board_chart_memory chart_memory_;  // the feed's thread only
   bool has_pending_ = false;
   bool stopping_ = false;
   bool primed_ = false;  // under mutex_

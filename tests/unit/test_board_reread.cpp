@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "domain/board.hpp"
+#include "domain/validate.hpp"
 #include "storage/rows.hpp"
 #include "storage/sql.hpp"
 #include "storage/store.hpp"
@@ -112,4 +114,115 @@ TEST_CASE("the board's latest check-ins of one event are its newest live ones an
     CHECK(read >= limit);  // the counter sees this read at all
     CHECK(read <= 2 * limit);
   }
+}
+
+namespace {
+
+// Event 1's chart as a re-read without memory reads it: the whole window.
+std::vector<std::pair<std::string, std::int64_t>> whole_chart(qiandao::domain::store& s) {
+  auto const read = qiandao::domain::reread_board(s, {1}, false, 20);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (auto const& m : read.minutes.at(1)) out.emplace_back(m.minute, m.count);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> chart_of(qiandao::domain::board_reread const& r) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (auto const& m : r.minutes.at(1)) out.emplace_back(m.minute, m.count);
+  return out;
+}
+
+// A check-in of a new registration of event 1 at `at`, with the event's live count moved as
+// the writer moves it. Returns the check-in's id.
+std::int64_t add_checkin(st::connection& db, int n, std::string const& at) {
+  auto reg = st::returned_id(
+      db.prepare("INSERT INTO registrations (event_id, code, name, phone, status, source, created_at) "
+                 "VALUES (1, ?1, ?2, ?3, 'confirmed', 'staff', '2026-08-01T10:00:00+08:00') RETURNING id")
+          .bind(1, "C" + std::to_string(100000 + n))
+          .bind(2, "参会者" + std::to_string(n))
+          .bind(3, "139" + std::to_string(10000000 + n)));
+  auto id = st::returned_id(db.prepare("INSERT INTO checkins (registration_id, event_id, at, method, actor) "
+                                       "VALUES (?1, 1, ?2, 'code', 'device:门口') RETURNING id")
+                                .bind(1, reg)
+                                .bind(2, at));
+  db.exec("UPDATE events SET checked_in_count = checked_in_count + 1 WHERE id = 1");
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("a re-read with the board's memory reads only the chart's last minutes and still equals the whole window",
+          "[board]") {
+  namespace d = qiandao::domain;
+  qiandao::test::temp_dir dir;
+  auto s = migrated_store(fresh_database(dir));
+  auto& db = s->db();
+  auto const now = d::now_seconds();
+  std::vector<std::int64_t> ids;
+  {
+    st::transaction tx(db);
+    db.exec(
+        "INSERT INTO events (title, kind, starts_at, ends_at, created_at, updated_at) VALUES "
+        "('大会', 'conference', '2026-08-19T09:00:00+08:00', '2026-08-19T18:00:00+08:00', "
+        "'2026-08-01T10:00:00+08:00', '2026-08-01T10:00:00+08:00')");
+    // 1,200 check-ins, one every two seconds, from 45 minutes ago until 5 minutes ago.
+    for (int i = 0; i < 1200; ++i) ids.push_back(add_checkin(db, i, d::format_time(now - 2700 + 2 * i)));
+    tx.commit();
+  }
+  d::board_chart_memory memory;
+  auto reread = [&] {
+    st::read_snapshot snapshot(db);
+    return d::reread_board(*s, {1}, false, 20, &memory);
+  };
+
+  // The first re-read has nothing to remember: the whole window.
+  auto first = reread();
+  CHECK(memory.whole == 1);
+  CHECK(memory.partial == 0);
+  CHECK(chart_of(first) == whole_chart(*s));
+  CHECK(first.minutes.at(1).size() >= 40);
+
+  // New check-ins now: only the last minutes are read, and the chart is the whole window's.
+  {
+    st::transaction tx(db);
+    for (int i = 0; i < 5; ++i) add_checkin(db, 2000 + i, d::now_text());
+    tx.commit();
+  }
+  auto second = reread();
+  CHECK(memory.partial == 1);
+  CHECK(memory.whole == 1);
+  CHECK(chart_of(second) == whole_chart(*s));
+
+  // A check-in half an hour old undone on another instance: not among the latest, not in the
+  // last minutes; the count gives it away and the whole window is read again.
+  {
+    st::transaction tx(db);
+    db.prepare("UPDATE checkins SET undone_at = ?2 WHERE id = ?1").bind(1, ids.at(300)).bind(2, d::now_text()).run();
+    db.exec("UPDATE events SET checked_in_count = checked_in_count - 1 WHERE id = 1");
+    tx.commit();
+  }
+  auto third = reread();
+  CHECK(memory.whole == 2);
+  CHECK(chart_of(third) == whole_chart(*s));
+  CHECK(chart_of(third) != chart_of(second));
+
+  // An undo among the latest check-ins (five minutes old: the five new ones and fifteen of
+  // those): read from the oldest of them, no whole window needed.
+  {
+    st::transaction tx(db);
+    db.prepare("UPDATE checkins SET undone_at = ?2 WHERE id = ?1").bind(1, ids.at(1190)).bind(2, d::now_text()).run();
+    db.exec("UPDATE events SET checked_in_count = checked_in_count - 1 WHERE id = 1");
+    tx.commit();
+  }
+  auto fourth = reread();
+  CHECK(memory.partial == 2);
+  CHECK(memory.whole == 2);
+  CHECK(chart_of(fourth) == whole_chart(*s));
+
+  // A full re-read (the once-a-second safety net) reads the whole window whatever it remembers.
+  {
+    st::read_snapshot snapshot(db);
+    d::reread_board(*s, {}, true, 20, &memory);
+  }
+  CHECK(memory.whole == 3);
 }
