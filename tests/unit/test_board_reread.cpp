@@ -149,6 +149,17 @@ std::int64_t add_checkin(st::connection& db, int n, std::string const& at) {
   return id;
 }
 
+// Undoes a check-in of event 1 as another instance would: its row, and the event's live count.
+void undo(st::connection& db, std::int64_t checkin_id) {
+  st::transaction tx(db);
+  db.prepare("UPDATE checkins SET undone_at = ?2 WHERE id = ?1")
+      .bind(1, checkin_id)
+      .bind(2, qiandao::domain::now_text())
+      .run();
+  db.exec("UPDATE events SET checked_in_count = checked_in_count - 1 WHERE id = 1");
+  tx.commit();
+}
+
 }  // namespace
 
 TEST_CASE("a re-read with the board's memory reads only the chart's last minutes and still equals the whole window",
@@ -195,12 +206,7 @@ TEST_CASE("a re-read with the board's memory reads only the chart's last minutes
 
   // A check-in half an hour old undone on another instance: not among the latest, not in the
   // last minutes; the count gives it away and the whole window is read again.
-  {
-    st::transaction tx(db);
-    db.prepare("UPDATE checkins SET undone_at = ?2 WHERE id = ?1").bind(1, ids.at(300)).bind(2, d::now_text()).run();
-    db.exec("UPDATE events SET checked_in_count = checked_in_count - 1 WHERE id = 1");
-    tx.commit();
-  }
+  undo(db, ids.at(300));
   auto third = reread();
   CHECK(memory.whole == 2);
   CHECK(chart_of(third) == whole_chart(*s));
@@ -208,12 +214,7 @@ TEST_CASE("a re-read with the board's memory reads only the chart's last minutes
 
   // An undo among the latest check-ins (five minutes old: the five new ones and fifteen of
   // those): read from the oldest of them, no whole window needed.
-  {
-    st::transaction tx(db);
-    db.prepare("UPDATE checkins SET undone_at = ?2 WHERE id = ?1").bind(1, ids.at(1190)).bind(2, d::now_text()).run();
-    db.exec("UPDATE events SET checked_in_count = checked_in_count - 1 WHERE id = 1");
-    tx.commit();
-  }
+  undo(db, ids.at(1190));
   auto fourth = reread();
   CHECK(memory.partial == 2);
   CHECK(memory.whole == 2);
