@@ -129,12 +129,7 @@ pg_cluster_fixture() {
     "shared_buffers=$(psql_pg -At -d "$url/postgres" -c 'SHOW shared_buffers')"
   bash "$PG_CLUSTER" createdb "$url" fixture >/dev/null
   "$TOOLS/bench_fixture" "$url/fixture" "$PG_TICKETS" "$WORK/pg-fixture"
-  # bench_fixture registers one person at a time, 250 to a transaction, and each moves the
-  # event's counters: 100,000 leave the one-row events table at about 40 MB of dead versions,
-  # which every full board re-read and event list then scans (20 ms a time). A staff import
-  # moves them once (domain::place_ledger), so the fixture's events table is compacted to what
-  # an import leaves.
-  psql_pg -d "$url/fixture" -c "VACUUM FULL events" -c "VACUUM ANALYZE"
+  psql_pg -d "$url/fixture" -c "VACUUM ANALYZE"
   for name in "$@"; do
     psql_pg -d "$url/postgres" -c "CREATE DATABASE $name TEMPLATE fixture STRATEGY FILE_COPY"
   done
