@@ -76,6 +76,27 @@ net::awaitable<void> linger(Stream& stream) {
   }
 }
 
+// An answer's status line and fields, as Beast's serializer writes them. The answer then goes
+// out as this and the body in one gathered write: on the check-in path the serializer's walk
+// over its buffer sequence cost more CPU than the send itself.
+std::string head_of(response const& res) {
+  std::string h;
+  h.reserve(320);
+  h += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  h += std::to_string(res.result_int());
+  h += ' ';
+  h += res.reason();
+  h += "\r\n";
+  for (auto const& f : res) {
+    h += f.name_string();
+    h += ": ";
+    h += f.value();
+    h += "\r\n";
+  }
+  h += "\r\n";
+  return h;
+}
+
 }  // namespace
 
 namespace {
@@ -169,7 +190,9 @@ net::awaitable<void> run_http_session(Stream stream, app& a, router& r) {
     response res = co_await r.handle(req, remote);
     res.keep_alive(req.keep_alive() && !a.stopping.load());
     tcp.expires_after(std::chrono::seconds(30));
-    auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
+    std::string const head = head_of(res);
+    std::array<net::const_buffer, 2> const bytes{net::buffer(head), net::buffer(res.body())};
+    auto [wec, wn] = co_await net::async_write(stream, bytes, tuple_awaitable);
     --a.in_flight;  // shutdown waits for every owed answer to be written
     if (wec || !res.keep_alive()) break;
   }
