@@ -88,18 +88,20 @@ std::vector<board_minute> chart_of(store& s, event const& e, std::vector<board_c
     for (auto const& m : s.checkins_per_minute(since, e.id)) out[m.minute] = m.count;
     return out;
   };
+  board_chart_memory::kept const* kept = nullptr;
+  if (memory && !whole && recent.size() >= limit)
+    if (auto it = memory->events.find(e.id); it != memory->events.end()) kept = &it->second;
   std::map<std::string, std::int64_t> minutes;
   bool done = false;
-  auto kept = memory ? memory->events.find(e.id) : std::map<id_t, board_chart_memory::kept>::iterator{};
-  if (memory && !whole && kept != memory->events.end() && recent.size() >= limit) {
+  if (kept) {
     std::string since = std::min(format_time(now_seconds() - 60).substr(0, 16), recent.front().at.substr(0, 16));
     since = std::max(since, from);
     auto fresh = read(since);
     std::int64_t fresh_sum = 0, kept_sum = 0;
     for (auto const& [minute, n] : fresh) fresh_sum += n;
-    auto const& was = kept->second.minutes;
+    auto const& was = kept->minutes;
     for (auto it = was.lower_bound(since); it != was.end(); ++it) kept_sum += it->second;
-    if (e.counts.checked_in - fresh_sum == kept->second.checked_in - kept_sum) {
+    if (e.counts.checked_in - fresh_sum == kept->checked_in - kept_sum) {
       for (auto it = was.lower_bound(from); it != was.end() && it->first < since; ++it) minutes.insert(*it);
       minutes.insert(fresh.begin(), fresh.end());
       done = true;
