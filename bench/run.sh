@@ -43,7 +43,7 @@ esac
 # shellcheck source=bench/common.sh
 source bench/common.sh
 
-build() { build_bench "$TOOLS"/{bench_fixture,checkin_load,board_latency,startup_time,sqlite_baseline}; }
+build() { build_bench "$TOOLS"/{bench_fixture,checkin_load,board_latency,startup_time,sqlite_baseline,libbench_nosync.so}; }
 
 [[ -n $ONLY ]] || install_nginx
 [[ $ONLY == board ]] || install_postgres
@@ -172,6 +172,7 @@ elif [[ -z $ONLY ]]; then
   step "fixtures: 300,000 tickets for the load runs, 100,000 registrations for the others" fixtures
   copy_fixture "$WORK/load.fixture.db" "$WORK/load.db"
   copy_fixture "$WORK/small.fixture.db" "$WORK/onecommit.db"
+  copy_fixture "$WORK/load.fixture.db" "$WORK/nosync.db"
   # The two 64-kiosk rows (no boards, 5,000 boards) take 5 s each as fast as answers come:
   # over 100,000 tickets once check-ins pass 10,000/s, so the board run gets the large fixture.
   copy_fixture "$WORK/load.fixture.db" "$WORK/board.db"
@@ -186,6 +187,11 @@ elif [[ -z $ONLY ]]; then
   step "one commit per request (--max-batch 1)" \
     "$TOOLS/checkin_load" checkins "$BIN" "$WORK/onecommit.db" --levels 64 --seconds "$LEVEL_SECONDS" \
     --max-batch 1 --tag onecommit
+  # Not durable, a ceiling: the same server with its fsyncs returning at once (bench/nosync.c),
+  # to read the durable 64-kiosk row against what the CPU alone allows here.
+  step "fsyncs stubbed out (not durable: a ceiling), 64 conns" \
+    env LD_PRELOAD="$PWD/$TOOLS/libbench_nosync.so" \
+    "$TOOLS/checkin_load" checkins "$BIN" "$WORK/nosync.db" --levels 64 --seconds "$LEVEL_SECONDS" --tag nosync
   say "== Qiandao's live board and the reference broadcaster"
   step "board memory, kiosks vs boards, board latency (Qiandao, then the reference)" board_step
   step "start-up on 100,000 registrations" "$TOOLS/startup_time" "$BIN" "$WORK/small.fixture.db" 5

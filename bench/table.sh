@@ -53,6 +53,12 @@ END {
   row("check-ins, --max-batch 1, 64 conns",
       has(k "rps") ? sprintf("%s/s  p50 %s  p99 %s ms", group(one), ms(v(k "p50_ms")), ms(v(k "p99_ms"))) : "n/a",
       one > 0 && peak > 0 ? sprintf("peak is %.1f x this", peak / one) : "")
+  k = "nosync_c64_"
+  row("check-ins, fsyncs stubbed out, 64 conns",
+      has(k "rps") ? sprintf("%s/s  p50 %s  p99 %s ms", group(v(k "rps")), ms(v(k "p50_ms")), ms(v(k "p99_ms"))) : "n/a",
+      has(k "rps") ? sprintf("NOT durable, a ceiling (bench/nosync.c): %s; durable 64 conns is %.2f x this",
+                             v("nginx_c64_rps") > 0 ? sprintf("%.2f x nginx", v(k "rps") / v("nginx_c64_rps")) : "no nginx figure",
+                             v(k "rps") > 0 ? v("checkin_c64_rps") / v(k "rps") : 0) : "")
   k = "checkin_c256_"
   row("rows per commit at saturation (256 conns)",
       has(k "rows_per_commit") ? sprintf("%.1f  (a commit every %s ms, %s ms writer CPU)", v(k "rows_per_commit"),
@@ -159,8 +165,9 @@ END {
   target("check-ins/s >= 0.35 x nginx, 64 kiosk conns",
          sprintf("%s / %s = %.2f", group(ck), group(ngx), ngx > 0 ? ck / ngx : 0),
          ck > 0 && ngx > 0, ngx > 0 && ck >= 0.35 * ngx,
-         sprintf("writer busy %.0f%%; CPU/req %.0f us (I/O + writer + flush) vs nginx %.1f us; peak %s/s at %d conns", v(k "writer_cpu") + v(k "writer_wait"),
-                 v(k "io_us_per_req") + v(k "writer_us_per_req") + v(k "flush_us_per_req"), v("nginx_c64_server_us_per_req"), group(peak), peak_c))
+         sprintf("writer busy %.0f%%; CPU/req %.0f us (I/O + writer + flush) vs nginx %.1f us; peak %s/s at %d conns%s", v(k "writer_cpu") + v(k "writer_wait"),
+                 v(k "io_us_per_req") + v(k "writer_us_per_req") + v(k "flush_us_per_req"), v("nginx_c64_server_us_per_req"), group(peak), peak_c,
+                 has("nosync_c64_rps") && ngx > 0 ? sprintf("; no fsync at all %.2f x", v("nosync_c64_rps") / ngx) : ""))
   k = "checkin_c" peak_c "_"
   target("check-ins/s >= 5 x one commit per request",
          sprintf("%s / %s = %.1f", group(peak), group(one), one > 0 ? peak / one : 0),
@@ -168,8 +175,9 @@ END {
   k = "checkin_c64_"
   target("check-in p99 <= 5 ms at 64 kiosk conns", sprintf("%s ms", ms(v(k "p99_ms"))),
          has(k "p99_ms"), v(k "p99_ms") <= 5,
-         sprintf("64 conns / %s per s = %s ms mean (Little); fsync %s ms", group(v(k "rps")),
-                 ms(v(k "rps") > 0 ? 64000 / v(k "rps") : 0), ms(v("sqlite_b1_rows_per_s") > 0 ? 1000 / v("sqlite_b1_rows_per_s") : 0)))
+         sprintf("64 conns / %s per s = %s ms mean (Little); fsync %s ms%s", group(v(k "rps")),
+                 ms(v(k "rps") > 0 ? 64000 / v(k "rps") : 0), ms(v("sqlite_b1_rows_per_s") > 0 ? 1000 / v("sqlite_b1_rows_per_s") : 0),
+                 has("nosync_c64_p99_ms") ? sprintf("; with no fsync at all p99 %s ms", ms(v("nosync_c64_p99_ms"))) : ""))
   }
   if (!only_pg) {
   # Last board p99 against the reference broadcaster at the same boards and rate, every
