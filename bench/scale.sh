@@ -14,7 +14,8 @@
 #      durable check-ins at 64 kiosk connections through nginx;
 #   3. cross-instance check-in → last board (3 × 100 as context, 3 × 1,000, 3 × 5,000), boards
 #      spread over the three instances directly,
-#      check-ins paced to one of them (bench/scale_boards);
+#      check-ins paced to one of them (bench/scale_boards); then the same rows against three
+#      bare Node `ws` broadcasters (bench/ws_reference.mjs, no database), same client;
 #   4. the public snapshot through nginx's micro-cache, and how many requests reached the
 #      instances (their /metrics before and after);
 #   5. the scale test with BENCH_SCALE_KILLS kill -9 cycles (its own cluster, instances and
@@ -263,6 +264,32 @@ boards_rows() {
     --rates "$BOARD_RATES" --seconds "$BOARD_SECONDS" --kiosks 32 --client-threads 2 --pids "$(csv "${PIDS[@]}")"
 }
 
+# The reference for the rows above: three bare broadcasters (bench/ws_reference.mjs, no
+# database), the first passing each fire on to the other two, the same boards spread the
+# same way, read by the same client, fires paced as the check-ins were. Their frame is the
+# size of Qiandao's single-check-in frames in the 3 x 100 row.
+reference_rows() {
+  set -e
+  command -v node >/dev/null && [[ -d node_modules/ws ]] || { echo "node or node_modules/ws missing (npm ci)"; return 1; }
+  local bytes pids=() ports=() i peers
+  bytes=$(awk '$1 == "RESULT" && $2 ~ /^scale_b100_r[0-9]+_frame_bytes$/ && $3 > 0 { b = $3 } END { printf "%d", b > 0 ? b + 0.5 : 600 }' "$LOG")
+  for i in 3 2 1; do  # the peers first: the first one needs their ports
+    peers=$(csv "${ports[@]}")
+    REFERENCE_PEERS=$([[ $i == 1 ]] && echo "$peers" || true) node bench/ws_reference.mjs "$bytes" >"$WORK/reference$i.out" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do grep -q listening "$WORK/reference$i.out" && break; sleep 0.1; done
+    ports+=("$(sed -n 's#.*127\.0\.0\.1:\([0-9]*\).*#\1#p' "$WORK/reference$i.out")")
+  done
+  echo "reference broadcasters: node bench/ws_reference.mjs $bytes on ports ${ports[2]} (passing on to ${ports[1]}, ${ports[0]})"
+  local rc=0
+  "$TOOLS/scale_boards" "${ports[2]},${ports[1]},${ports[0]}" - --kiosk-port "${ports[2]}" --boards "$SCALE_BOARDS" \
+    --rates "$BOARD_RATES" --seconds "$BOARD_SECONDS" --kiosks 32 --client-threads 2 --reference 1 \
+    --pids "$(csv "${pids[@]}")" || rc=$?
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  return "$rc"
+}
+
 # Requests for the public snapshot that reached the instances, from their /metrics.
 origin_public() {
   local p sum=0 n
@@ -330,6 +357,7 @@ if [[ -f $WORK/pg/url && -f $WORK/fx-nginx.token ]]; then
   if start_instances && start_nginx; then
     step "check-ins through nginx, 64 kiosk connections" through_nginx
     step "cross-instance board latency: boards on all three, check-ins paced to the first" boards_rows
+    step "the same rows against three bare broadcasters (the reference, no database)" reference_rows
     step "the public snapshot through the micro-cache" public_snapshot
   fi
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -3,6 +3,7 @@
 //
 //   scale_boards P1,P2,P3 FIXTURE --kiosk-port P1 [--boards 1000,5000] [--rates 10,200]
 //                [--seconds 8,4] [--kiosks 16] [--client-threads 2] [--pids A,B,C]
+//                [--reference 1]
 //
 // --boards counts boards PER INSTANCE: 1000 means 1,000 on each of the instances (board i
 // watches port i mod n, directly, not through nginx). Boards are opened once per count and
@@ -19,6 +20,13 @@
 // and check-in: that board's time − the answer's. With several kiosks in flight the k-th
 // answer is not always the k-th commit; at these paced rates (one or a few requests in
 // flight) the error is at most the gap between two close answers.
+//
+// --reference 1: the same rows against the reference broadcaster instead (bench/scale.sh
+// starts three `node bench/ws_reference.mjs`, the first passing each fire on to the other
+// two): the paced requests are `POST /fire?t=US` to P1 (FIXTURE is then "-"), each answer
+// timed as a check-in's, and every board's totals.checked_in rises by one per fire as it does
+// per check-in. Its rows are keyed "scale_ref_b<N>_r<R>_…" and have no frame counts (the
+// reference keeps no /metrics).
 //
 // Prints lines for people and "RESULT scale_b<N>_r<R>_…" lines for bench/scale.sh. Never
 // asserts on time.
@@ -58,6 +66,7 @@ struct args {
   int kiosks = 16;
   int client_threads = 2;
   std::vector<int> pids;
+  bool reference = false;
 
   [[nodiscard]] double seconds_at(std::size_t i) const { return seconds[std::min(i, seconds.size() - 1)]; }
 };
@@ -79,6 +88,7 @@ args parse(int argc, char** argv) {
     else if (k == "--kiosks") a.kiosks = std::stoi(v);
     else if (k == "--client-threads") a.client_threads = std::stoi(v);
     else if (k == "--pids") a.pids = parse_list<int>(v);
+    else if (k == "--reference") a.reference = v == "1";
     else throw std::invalid_argument("unknown flag " + k);
   }
   if (a.ports.empty() || a.kiosk_port == 0) throw std::invalid_argument("the ports and --kiosk-port are needed");
@@ -86,7 +96,9 @@ args parse(int argc, char** argv) {
   return a;
 }
 
-double frames_sent(int port) { return metric(http_get(port, "/metrics"), "qiandao_board_frames_total"); }
+double frames_sent(args const& a, int port) {
+  return a.reference ? 0 : metric(http_get(port, "/metrics"), "qiandao_board_frames_total");
+}
 
 // Latencies in 0.1 ms steps up to 60 s, for percentiles over millions of (board, check-in)
 // pairs without keeping them all.
@@ -122,7 +134,7 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   if (lo != hi) std::printf("         (before the row the boards disagree: totals %ld … %ld; base %ld)\n", lo, hi, base);
 
   std::vector<double> frames0;
-  for (int p : a.ports) frames0.push_back(frames_sent(p));
+  for (int p : a.ports) frames0.push_back(frames_sent(a, p));
   long ticks0 = 0;
   for (int pid : a.pids) ticks0 += process_ticks(pid);
   auto client0 = boards.client_time();
@@ -139,11 +151,18 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   o.expect_status = 201;
   std::string prefix = "scale-" + std::to_string(per_place) + "-" + std::to_string(rate) + "-";
   o.next = [&](std::size_t, request& req) {
+    if (a.reference) {
+      req = request{boost::beast::http::verb::post, "/fire", 11};
+      req.set(boost::beast::http::field::host, "127.0.0.1");
+      req.prepare_payload();
+      return true;
+    }
     auto i = next_code.fetch_add(1);
     if (i >= f.codes.size()) return false;
     req = checkin_request(f.codes[i], prefix + std::to_string(i), f.token);
     return true;
   };
+  if (a.reference) o.stamp = [](request& req) { req.target("/fire?t=" + std::to_string(unix_now_us())); };
   o.answered = [&](std::size_t, unsigned status) {
     if (status != 201) return;
     auto now = unix_now_us();
@@ -167,7 +186,7 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   long ticks1 = 0;
   for (int pid : a.pids) ticks1 += process_ticks(pid);
   std::vector<double> frames1;
-  for (int p : a.ports) frames1.push_back(frames_sent(p));
+  for (int p : a.ports) frames1.push_back(frames_sent(a, p));
   auto const st = boards.collect(made);  // resyncs, boards the servers closed, bytes read
 
   // Check-in k (1-based, in answer order) reached a board when its total became ≥ base + k.
@@ -211,13 +230,14 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
 
   double achieved = r.elapsed_s > 0 ? static_cast<double>(r.ok) / r.elapsed_s : 0;
   long const n = static_cast<long>(traces.size());
-  std::printf("scale    %zu × %ld boards (%ld open) at %ld/s: check-ins %.0f/s to one instance (answer p99 %.1f ms, errors %ld, other %s)%s\n",
-              places, per_place, n, rate, achieved, percentile(r.latency_ms, 0.99), r.errors + r.unfinished,
+  std::printf("%s %zu × %ld boards (%ld open) at %ld/s: %s %.0f/s to one %s (answer p99 %.1f ms, errors %ld, other %s)%s\n",
+              a.reference ? "refer.  " : "scale   ", places, per_place, n, rate, a.reference ? "fires" : "check-ins", achieved,
+              a.reference ? "broadcaster" : "instance", percentile(r.latency_ms, 0.99), r.errors + r.unfinished,
               describe_statuses(r).c_str(), achieved < 0.9 * static_cast<double>(rate) ? "  RATE NOT REACHED" : "");
-  std::printf("         check-in → last board  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  over %zu check-ins"
+  std::printf("         %s → last board  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  over %zu %ss"
               " (%ld not on every board within %.1f s of the last answer)\n",
-              percentile(last_ms, 0.5), percentile(last_ms, 0.99), last_ms.empty() ? 0 : last_ms.back(), last_ms.size(),
-              partial, static_cast<double>(drained.count()) / 1000.0);
+              a.reference ? "fire" : "check-in", percentile(last_ms, 0.5), percentile(last_ms, 0.99), last_ms.empty() ? 0 : last_ms.back(), last_ms.size(),
+              a.reference ? "fire" : "check-in", partial, static_cast<double>(drained.count()) / 1000.0);
   std::printf("         last board on the kiosks' instance p99 %.1f ms, on the others p99 %.1f ms;"
               " per board and check-in: there p50 %.1f p99 %.1f ms, others p50 %.1f p99 %.1f ms\n",
               percentile(local_last_ms, 0.99), percentile(remote_last_ms, 0.99), local.at(0.5), local.at(0.99),
@@ -238,13 +258,17 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   // frame to N boards costs them, for extrapolating to counts this machine cannot read.
   double us_per_delivery = deliveries > 0 ? server_cpu * wall * 1e4 / deliveries : 0;
   double frame_bytes = st.all_frames > 0 ? static_cast<double>(st.bytes) / static_cast<double>(st.all_frames) : 0;
-  std::printf("         board frames sent by each instance (one per board): %s; instances %.0f%% CPU together, %.1f µs"
-              " a board frame; frames read %ld, %.0f bytes each; resyncs %ld, boards closed by a server %ld\n",
-              sent.c_str(), server_cpu, us_per_delivery, st.all_frames, frame_bytes, st.resyncs, st.closed);
+  if (a.reference)
+    std::printf("         broadcasters %.0f%% CPU together; frames read %ld, %.0f bytes each; resyncs %ld, boards closed %ld\n",
+                server_cpu, st.all_frames, frame_bytes, st.resyncs, st.closed);
+  else
+    std::printf("         board frames sent by each instance (one per board): %s; instances %.0f%% CPU together, %.1f µs"
+                " a board frame; frames read %ld, %.0f bytes each; resyncs %ld, boards closed by a server %ld\n",
+                sent.c_str(), server_cpu, us_per_delivery, st.all_frames, frame_bytes, st.resyncs, st.closed);
   std::printf("         board client %.0f%% CPU (+%.0f%% waiting for a CPU) on %d threads, at most %.1f MB unread%s\n",
               client_cpu, client_wait, a.client_threads, unread_mb,
               client_bound ? "  << the client was (partly) the bottleneck" : "");
-  auto key = "scale_b" + std::to_string(per_place) + "_r" + std::to_string(rate) + "_";
+  auto key = std::string(a.reference ? "scale_ref_b" : "scale_b") + std::to_string(per_place) + "_r" + std::to_string(rate) + "_";
   result(key + "boards", static_cast<double>(n));
   result(key + "made", static_cast<double>(made));
   result(key + "rate", achieved);
@@ -271,10 +295,11 @@ int main(int argc, char** argv) {
   try {
     auto a = parse(argc, argv);
     raise_descriptor_limit();
-    auto f = load_fixture(a.fixture);
+    auto f = a.reference ? fixture{} : load_fixture(a.fixture);
     std::atomic<std::size_t> next_code{0};
     board_set boards(a.ports, a.client_threads);
-    std::printf("scale_boards: %zu instances, check-ins to 127.0.0.1:%d, %zu tickets\n", a.ports.size(), a.kiosk_port,
+    std::printf("scale_boards: %zu %s, %s to 127.0.0.1:%d, %zu tickets\n", a.ports.size(),
+                a.reference ? "reference broadcasters" : "instances", a.reference ? "fires" : "check-ins", a.kiosk_port,
                 f.codes.size());
     for (long per_place : a.boards) {
       long want = per_place * static_cast<long>(a.ports.size());
@@ -284,8 +309,9 @@ int main(int argc, char** argv) {
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("boards   %ld open (%ld more in %.1f s)%s%s\n", boards.ready(), boards.ready() - have, secs,
                   boards.failed() ? "; failed: " : "", boards.first_error().c_str());
-      result("scale_b" + std::to_string(per_place) + "_open", static_cast<double>(boards.ready()));
-      result("scale_b" + std::to_string(per_place) + "_failed", static_cast<double>(boards.failed()));
+      std::string const key = std::string(a.reference ? "scale_ref_b" : "scale_b") + std::to_string(per_place);
+      result(key + "_open", static_cast<double>(boards.ready()));
+      result(key + "_failed", static_cast<double>(boards.failed()));
       boards.run_for(1000ms);
       for (std::size_t i = 0; i < a.rates.size(); ++i) row(a, f, next_code, boards, per_place, a.rates[i], a.seconds_at(i));
     }

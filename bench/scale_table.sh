@@ -70,6 +70,18 @@ END {
     row(sprintf("check-in -> last board, 3 x %s, %d/s", group(b), r), fig, note)
   }
   if (nb == 0) row("check-in -> last board", "n/a", "")
+  # The same rows against three bare broadcasters (no database, no nginx), same client.
+  for (i = 1; i <= nb; i++) {
+    b = rows_b[i]; r = rows_r[i]; k = "scale_ref_b" b "_r" r "_"
+    name = sprintf("  reference, 3 x %s, %d/s", group(b), r)
+    if (!has(k "last_p99_ms")) { row(name, "n/a", ""); continue }
+    timed = v(k "made") - v(k "partial")
+    fig = timed > 0 ? sprintf("p50 %s  p99 %s  max %s ms over %d fires", ms(v(k "last_p50_ms")), ms(v(k "last_p99_ms")),
+                              ms(v(k "last_max_ms")), timed) : sprintf("none of %d fires reached every board", v(k "made"))
+    note = sprintf("at %.0f/s%s; bare broadcasters (Node ws x 3, no database) %.0f%% CPU%s", v(k "rate"), v(k "rate") < 0.9 * r ? " (RATE NOT REACHED)" : "",
+                   v(k "server_cpu"), v(k "client_bound") ? "; CLIENT-BOUND" : "")
+    row(name, fig, note)
+  }
   # Extrapolated, for counts whose rows the client could not read in time: the 3 x 100 row
   # (client not the bottleneck) plus one frame fanned out to N boards at the instances
   # measured CPU per board frame (all their work in the 3 x 1,000 row, divided by the board
@@ -117,6 +129,10 @@ END {
     if (v(k "client_bound")) note = note (note == "" ? "" : "; ") "client-bound: the figure includes the client"
     if (v(k "client_bound") && ((b, r) in est_p99))
       note = note sprintf("; extrapolated ~%s ms %s", ms(est_p99[b, r]), est_p99[b, r] <= limit ? "would meet" : "would miss")
+    f = "scale_ref_b" b "_r" r "_"
+    if (has(f "last_p99_ms"))
+      note = note (note == "" ? "" : "; ") sprintf("bare broadcasters p99 %s ms%s", ms(v(f "last_p99_ms")),
+                                                   v(f "rate") < 0.9 * r ? sprintf(" at %.0f/s", v(f "rate")) : "")
     target(sprintf("last board p99 <= %d ms, 3 x %s, %d/s", limit, group(b), r),
            v(k "made") > v(k "partial") ? sprintf("%s ms", ms(v(k "last_p99_ms"))) : "no check-in on every board",
            1, ok, note)
