@@ -272,7 +272,9 @@ reference_rows() {
   set -e
   command -v node >/dev/null && [[ -d node_modules/ws ]] || { echo "node or node_modules/ws missing (npm ci)"; return 1; }
   local bytes pids=() ports=() i peers
-  bytes=$(awk '$1 == "RESULT" && $2 ~ /^scale_b100_r[0-9]+_frame_bytes$/ && $3 > 0 { b = $3 } END { printf "%d", b > 0 ? b + 0.5 : 600 }' "$LOG")
+  # The first rate's (10/s: single check-ins); parentheses, or awk reads `>` as a redirection.
+  bytes=$(awk '$1 == "RESULT" && $2 ~ /^scale_b100_r[0-9]+_frame_bytes$/ && $3 > 0 && !b { b = $3 }
+               END { printf "%d", (b > 0 ? b + 0.5 : 600) }' "$LOG")
   for i in 3 2 1; do  # the peers first: the first one needs their ports
     peers=$(csv "${ports[@]}")
     REFERENCE_PEERS=$([[ $i == 1 ]] && echo "$peers" || true) node bench/ws_reference.mjs "$bytes" >"$WORK/reference$i.out" 2>&1 &
