@@ -166,12 +166,10 @@ std::thread start_kiosks(target const& t, int conns, double rate, double seconds
     };
   } else {
     o.next = [](std::size_t, request& req) {
-      req = request{http::verb::post, "/fire", 11};
-      req.set(http::field::host, "127.0.0.1");
-      req.prepare_payload();
+      req = fire_request();
       return true;
     };
-    o.stamp = [](request& req) { req.target("/fire?t=" + std::to_string(unix_now_us())); };
+    o.stamp = stamp_fire;
   }
   return std::thread([o, &out] {
     out.r = run_load(o);

@@ -163,6 +163,15 @@ request checkin_request(std::string const& code, std::string const& nonce, std::
   return req;
 }
 
+request fire_request() {
+  request req{http::verb::post, "/fire", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.prepare_payload();
+  return req;
+}
+
+void stamp_fire(request& req) { req.target("/fire?t=" + std::to_string(unix_now_us())); }
+
 std::string describe_statuses(load_result const& r) {
   std::string out;
   for (auto [k, v] : r.other_status) {

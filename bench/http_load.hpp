@@ -48,6 +48,11 @@ load_result run_load(load_options const& o);
 // POST /api/v1/checkins with a ticket code, a nonce and a kiosk token.
 request checkin_request(std::string const& code, std::string const& nonce, std::string const& token);
 
+// POST /fire to the reference broadcaster (bench/ws_reference.mjs); as load_options::stamp,
+// stamp_fire sets its target to /fire?t=US, US the clock just before the request is written.
+request fire_request();
+void stamp_fire(request& req);
+
 // "201:1234 409:3" for the statuses that were not the expected one.
 std::string describe_statuses(load_result const& r);
 

@@ -68,6 +68,9 @@ struct args {
   std::vector<int> pids;
   bool reference = false;
 
+  // What the rows trigger and the prefix of their RESULT keys.
+  [[nodiscard]] char const* trigger() const { return reference ? "fire" : "check-in"; }
+  [[nodiscard]] std::string key_prefix() const { return reference ? "scale_ref_b" : "scale_b"; }
   [[nodiscard]] double seconds_at(std::size_t i) const { return seconds[std::min(i, seconds.size() - 1)]; }
 };
 
@@ -152,9 +155,7 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   std::string prefix = "scale-" + std::to_string(per_place) + "-" + std::to_string(rate) + "-";
   o.next = [&](std::size_t, request& req) {
     if (a.reference) {
-      req = request{boost::beast::http::verb::post, "/fire", 11};
-      req.set(boost::beast::http::field::host, "127.0.0.1");
-      req.prepare_payload();
+      req = fire_request();
       return true;
     }
     auto i = next_code.fetch_add(1);
@@ -162,7 +163,7 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
     req = checkin_request(f.codes[i], prefix + std::to_string(i), f.token);
     return true;
   };
-  if (a.reference) o.stamp = [](request& req) { req.target("/fire?t=" + std::to_string(unix_now_us())); };
+  if (a.reference) o.stamp = stamp_fire;
   o.answered = [&](std::size_t, unsigned status) {
     if (status != 201) return;
     auto now = unix_now_us();
@@ -230,14 +231,14 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
 
   double achieved = r.elapsed_s > 0 ? static_cast<double>(r.ok) / r.elapsed_s : 0;
   long const n = static_cast<long>(traces.size());
-  std::printf("%s %zu × %ld boards (%ld open) at %ld/s: %s %.0f/s to one %s (answer p99 %.1f ms, errors %ld, other %s)%s\n",
-              a.reference ? "refer.  " : "scale   ", places, per_place, n, rate, a.reference ? "fires" : "check-ins", achieved,
+  std::printf("%s %zu × %ld boards (%ld open) at %ld/s: %ss %.0f/s to one %s (answer p99 %.1f ms, errors %ld, other %s)%s\n",
+              a.reference ? "refer.  " : "scale   ", places, per_place, n, rate, a.trigger(), achieved,
               a.reference ? "broadcaster" : "instance", percentile(r.latency_ms, 0.99), r.errors + r.unfinished,
               describe_statuses(r).c_str(), achieved < 0.9 * static_cast<double>(rate) ? "  RATE NOT REACHED" : "");
   std::printf("         %s → last board  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  over %zu %ss"
               " (%ld not on every board within %.1f s of the last answer)\n",
-              a.reference ? "fire" : "check-in", percentile(last_ms, 0.5), percentile(last_ms, 0.99), last_ms.empty() ? 0 : last_ms.back(), last_ms.size(),
-              a.reference ? "fire" : "check-in", partial, static_cast<double>(drained.count()) / 1000.0);
+              a.trigger(), percentile(last_ms, 0.5), percentile(last_ms, 0.99), last_ms.empty() ? 0 : last_ms.back(), last_ms.size(),
+              a.trigger(), partial, static_cast<double>(drained.count()) / 1000.0);
   std::printf("         last board on the kiosks' instance p99 %.1f ms, on the others p99 %.1f ms;"
               " per board and check-in: there p50 %.1f p99 %.1f ms, others p50 %.1f p99 %.1f ms\n",
               percentile(local_last_ms, 0.99), percentile(remote_last_ms, 0.99), local.at(0.5), local.at(0.99),
@@ -268,7 +269,7 @@ void row(args const& a, fixture const& f, std::atomic<std::size_t>& next_code, b
   std::printf("         board client %.0f%% CPU (+%.0f%% waiting for a CPU) on %d threads, at most %.1f MB unread%s\n",
               client_cpu, client_wait, a.client_threads, unread_mb,
               client_bound ? "  << the client was (partly) the bottleneck" : "");
-  auto key = std::string(a.reference ? "scale_ref_b" : "scale_b") + std::to_string(per_place) + "_r" + std::to_string(rate) + "_";
+  auto key = a.key_prefix() + std::to_string(per_place) + "_r" + std::to_string(rate) + "_";
   result(key + "boards", static_cast<double>(n));
   result(key + "made", static_cast<double>(made));
   result(key + "rate", achieved);
@@ -309,7 +310,7 @@ int main(int argc, char** argv) {
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("boards   %ld open (%ld more in %.1f s)%s%s\n", boards.ready(), boards.ready() - have, secs,
                   boards.failed() ? "; failed: " : "", boards.first_error().c_str());
-      std::string const key = std::string(a.reference ? "scale_ref_b" : "scale_b") + std::to_string(per_place);
+      std::string const key = a.key_prefix() + std::to_string(per_place);
       result(key + "_open", static_cast<double>(boards.ready()));
       result(key + "_failed", static_cast<double>(boards.failed()));
       boards.run_for(1000ms);
